@@ -1,0 +1,62 @@
+"""The generated models tolerate what the service adds without notice."""
+
+from __future__ import annotations
+
+from lemondata_api.models import ErrorResponse, Video, VideoTask
+
+
+class TestForwardCompatibility:
+    """Payloads the spec does not describe exactly still parse."""
+
+    def test_unknown_status_extra_nested_field_and_null_video_parse(self) -> None:
+        payload = {
+            "id": "video_1",
+            "status": "queued",
+            "progress": None,
+            "video": None,
+            "videos": [{"url": "https://files.example/a.mp4", "codec": {"name": "h264"}}],
+            "provider_meta": {"region": "eu", "attempts": [1, 2]},
+        }
+        task = VideoTask.from_dict(payload)
+        assert task.status == "queued"
+        assert task.video is None
+        assert isinstance(task.videos, list)
+        assert isinstance(task.videos[0], Video)
+        assert task.videos[0].additional_properties == {"codec": {"name": "h264"}}
+        assert task.additional_properties["provider_meta"] == {"region": "eu", "attempts": [1, 2]}
+
+    def test_error_string_or_object_or_null_parses(self) -> None:
+        for error in ("boom", {"message": "boom", "code": "x"}, None):
+            task = VideoTask.from_dict({"status": "failed", "error": error})
+            assert task.status == "failed"
+        assert VideoTask.from_dict({"status": "failed", "error": "boom"}).error == "boom"
+
+
+class TestErrorEnvelope:
+    """A 4xx body parses into the shared error model."""
+
+    def test_model_not_found_envelope_parses(self) -> None:
+        body = {
+            "error": {
+                "message": "Model 'sora2' not found.",
+                "type": "invalid_request_error",
+                "code": "model_not_found",
+                "param": "model",
+                "did_you_mean": "sora-2",
+                "suggestions": [{"id": "sora-2"}],
+                "request_trace": "abc",
+            }
+        }
+        parsed = ErrorResponse.from_dict(body)
+        assert parsed.error.code == "model_not_found"
+        assert parsed.error.param == "model"
+        assert parsed.error.did_you_mean == "sora-2"
+        assert isinstance(parsed.error.suggestions, list)
+        assert parsed.error.suggestions[0].id == "sora-2"
+        assert parsed.error.additional_properties == {"request_trace": "abc"}
+
+    def test_null_param_and_code_parse(self) -> None:
+        body = {"error": {"message": "bad key", "type": "authentication_error", "code": None, "param": None}}
+        parsed = ErrorResponse.from_dict(body)
+        assert parsed.error.param is None
+        assert parsed.error.code is None
