@@ -1,0 +1,33 @@
+"""Named numbers and defaults of the SDK, in one place."""
+
+from __future__ import annotations
+
+from typing import Final
+
+DEFAULT_BASE_URL: Final = "https://api.lemondata.cc"
+API_KEY_ENV: Final = "LEMONDATA_API_KEY"
+BASE_URL_ENV: Final = "LEMONDATA_BASE_URL"
+
+# Per-request timeouts, seconds.
+DEFAULT_TIMEOUT: Final = 60.0
+DEFAULT_CONNECT_TIMEOUT: Final = 10.0
+
+# Retries of GET and DELETE (and of a create that provably created nothing).
+DEFAULT_MAX_RETRIES: Final = 4
+INITIAL_RETRY_DELAY: Final = 0.5
+MAX_RETRY_DELAY: Final = 30.0
+# A Retry-After longer than this is not slept through by a single request retry.
+MAX_RETRY_AFTER: Final = 120.0
+
+# Waiting for a task.
+DEFAULT_WAIT_TIMEOUT: Final = 30 * 60.0
+INITIAL_POLL_INTERVAL: Final = 1.0
+MAX_POLL_INTERVAL: Final = 15.0
+POLL_BACKOFF_FACTOR: Final = 1.5
+POLL_JITTER: Final = 0.1
+
+# Inputs and downloads.
+MAX_INLINE_IMAGE_BYTES: Final = 10 * 1024 * 1024
+MAX_DOWNLOAD_BYTES: Final = 4 * 1024 * 1024 * 1024
+DOWNLOAD_CHUNK_SIZE: Final = 256 * 1024
+DOWNLOAD_MAX_RESUMES: Final = 5

@@ -1,0 +1,157 @@
+"""Task, Video and TaskStatus: the immutable view of a task that users hold."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+
+class TaskStatus(enum.Enum):
+    """A task's state; `UNKNOWN` stands for any value the SDK does not know yet."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def parse(cls, raw: object) -> TaskStatus:
+        """Map a raw status string to a member; anything unknown is `UNKNOWN`."""
+        if isinstance(raw, str):
+            try:
+                return cls(raw.lower())
+            except ValueError:
+                pass
+        return cls.UNKNOWN
+
+    @property
+    def is_terminal(self) -> bool:
+        """True for `completed` and `failed`: the task will not change again."""
+        return self in (TaskStatus.COMPLETED, TaskStatus.FAILED)
+
+
+@attrs.frozen
+class Video:
+    """One output video."""
+
+    url: str
+    duration: float | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+def _num(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _int(value: object) -> int | None:
+    number = _num(value)
+    return int(number) if number is not None else None
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _video(value: object) -> Video | None:
+    if isinstance(value, str) and value:
+        return Video(url=value)
+    if isinstance(value, Mapping) and _str(value.get("url")):
+        return Video(
+            url=str(value["url"]),
+            duration=_num(value.get("duration")),
+            width=_int(value.get("width")),
+            height=_int(value.get("height")),
+        )
+    return None
+
+
+def _videos(payload: Mapping[str, Any]) -> tuple[Video, ...]:
+    """Every output, from `videos[]`, `video` and `video_url`, without duplicates."""
+    found: list[Video] = []
+    many = payload.get("videos")
+    if isinstance(many, list):
+        found.extend(v for v in map(_video, many) if v is not None)
+    one = _video(payload.get("video"))
+    if one is not None:
+        found.append(one)
+    plain = _video(payload.get("video_url"))
+    if plain is not None:
+        found.append(plain)
+    by_url: dict[str, Video] = {}
+    for video in found:
+        # The richest record of a URL wins (`video` carries metadata, `video_url` none).
+        known = by_url.get(video.url)
+        if known is None or (known.duration is None and video.duration is not None):
+            by_url[video.url] = video
+    return tuple(by_url.values())
+
+
+def _error(value: object) -> str | None:
+    if isinstance(value, Mapping):
+        return _str(value.get("message")) or _str(value.get("code")) or str(dict(value))
+    return _str(value)
+
+
+@attrs.frozen
+class Task:
+    """An asynchronous generation task as last seen; immutable.
+
+    `raw` is the payload exactly as the service sent it, unknown fields included.
+    """
+
+    id: str
+    status: TaskStatus
+    raw_status: str
+    progress: float | None = None
+    videos: tuple[Video, ...] = ()
+    error: str | None = None
+    model: str | None = None
+    poll_url: str | None = None
+    cancelled: bool = False
+    created: int | None = None
+    updated: int | None = None
+    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any], *, task_id: str | None = None) -> Task:
+        """Build a Task from a create, status or legacy-status payload.
+
+        `task_id` is used when the payload names no id (the caller knows it).
+        """
+        ident = _str(payload.get("id")) or _str(payload.get("task_id")) or task_id or ""
+        raw_status = payload.get("status")
+        return cls(
+            id=ident,
+            status=TaskStatus.parse(raw_status),
+            raw_status=raw_status if isinstance(raw_status, str) else str(raw_status),
+            progress=_num(payload.get("progress")),
+            videos=_videos(payload),
+            error=_error(payload.get("error")),
+            model=_str(payload.get("model")),
+            poll_url=_str(payload.get("poll_url")),
+            cancelled=payload.get("cancelled") is True or payload.get("cancellation_status") == "cancelled",
+            created=_int(
+                payload.get("created") if payload.get("created") is not None else payload.get("created_at")
+            ),
+            updated=_int(
+                payload.get("updated") if payload.get("updated") is not None else payload.get("completed_at")
+            ),
+            raw=dict(payload),
+        )
+
+    @property
+    def video_url(self) -> str | None:
+        """The first output's URL, or None until the task has completed."""
+        return self.videos[0].url if self.videos else None
+
+    @property
+    def done(self) -> bool:
+        """True once the task is completed or failed."""
+        return self.status.is_terminal
