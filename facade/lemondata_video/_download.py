@@ -1,0 +1,306 @@
+"""Streamed, atomic, resumable download of a task's video to a local file.
+
+The body is written to a hidden temporary file beside the target, checked
+against Content-Length, fsynced and only then moved into place, so the target
+either does not exist or is complete. A short body or a dropped connection is
+resumed with a Range request. Requests go to the file host, never with an
+Authorization header, and messages never show a URL's query (signed URLs carry
+secrets in it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Final
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from ._constants import DOWNLOAD_CHUNK_SIZE, DOWNLOAD_MAX_RESUMES, MAX_DOWNLOAD_BYTES
+from ._exceptions import DownloadError, DownloadExistsError
+from ._task import Task
+
+ProgressCallback = Callable[[int, int | None], None]
+
+RESUME_DELAY: Final = 0.5
+MAX_RESUME_DELAY: Final = 8.0
+MAX_FILENAME_STEM: Final = 100
+FALLBACK_STEM: Final = "video"
+# Failures worth resuming: the host is reachable but the body did not arrive whole.
+_RESUMABLE: Final = (httpx.NetworkError, httpx.TimeoutException, httpx.RemoteProtocolError)
+_UNSAFE_CHARS: Final = re.compile(r"[^A-Za-z0-9._-]+")
+_CONTENT_RANGE: Final = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+_WINDOWS_RESERVED: Final = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10)]
+)
+
+
+def default_filename(task: Task, index: int = 0) -> str:
+    """A safe file name for output `index` of `task`: `<task id>.mp4`, `<task id>-2.mp4`, ...
+
+    Only `[A-Za-z0-9._-]` survive, so a hostile id cannot name another directory.
+    """
+    if index < 0:
+        msg = f"index must be 0 or more, not {index}"
+        raise ValueError(msg)
+    stem = _UNSAFE_CHARS.sub("_", task.id).strip(".")[:MAX_FILENAME_STEM].rstrip(".") or FALLBACK_STEM
+    if stem.upper() in _WINDOWS_RESERVED:
+        stem = f"{FALLBACK_STEM}_{stem}"
+    suffix = f"-{index + 1}" if index else ""
+    return f"{stem}{suffix}.mp4"
+
+
+def resolve_target(path: str | os.PathLike[str] | None, task: Task, index: int = 0) -> Path:
+    """The file to write: `path` itself, or `default_filename` inside it (or the cwd) for a directory."""
+    if path is None:
+        return Path.cwd() / default_filename(task, index)
+    text = os.fspath(path)
+    target = Path(text).expanduser()
+    if target.is_dir() or text.endswith(("/", os.sep)):
+        return target / default_filename(task, index)
+    return target
+
+
+def _shown(url: str) -> str:
+    """The URL without credentials, query or fragment: safe for messages and logs."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+class _Job:
+    """One download's state, shared by the sync and async drivers."""
+
+    def __init__(
+        self, url: str, dest: Path, *, overwrite: bool, on_progress: ProgressCallback | None, max_bytes: int
+    ) -> None:
+        self.url, self.dest, self.overwrite = url, Path(dest), overwrite
+        self.on_progress, self.max_bytes = on_progress, max_bytes
+        try:
+            scheme = urlsplit(url).scheme.lower()
+            httpx.URL(url)
+        except (ValueError, httpx.InvalidURL) as exc:
+            msg = f"cannot download: not a valid URL ({type(exc).__name__})"
+            raise DownloadError(msg) from exc
+        if scheme not in ("http", "https"):
+            msg = f"cannot download a {scheme or 'relative'!r} URL: only http and https URLs are supported"
+            raise DownloadError(msg)
+        if self.dest.is_dir():
+            msg = f"cannot save {_shown(url)} to {self.dest}: it is a directory"
+            raise DownloadError(msg)
+        if not overwrite and os.path.lexists(self.dest):
+            msg = f"{self.dest} already exists; pass overwrite=True to replace it"
+            raise DownloadExistsError(msg)
+        self.received = 0
+        self.total: int | None = None
+        self.etag: str | None = None
+        self.last_error: BaseException | None = None
+        try:
+            fd, name = tempfile.mkstemp(prefix=f".{self.dest.name}.", suffix=".part", dir=self.dest.parent)
+        except OSError as exc:
+            reason = f"cannot create a temporary file in {self.dest.parent}: {exc.strerror or exc}"
+            raise self.error(reason, exc) from exc
+        self.tmp = Path(name)
+        self.file = os.fdopen(fd, "wb")
+
+    def error(self, reason: str, cause: BaseException | None = None) -> DownloadError:
+        """A DownloadError naming the (redacted) URL and the reason."""
+        err = DownloadError(f"cannot download {_shown(self.url)}: {reason}")
+        err.__cause__ = cause
+        return err
+
+    def request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+        """The next GET: from the start, or a Range request from what we have."""
+        self.last_error = None
+        request = http.build_request("GET", self.url)
+        # The file host is another origin: the API key must never travel there.
+        request.headers.pop("Authorization", None)
+        request.headers["Accept-Encoding"] = "identity"
+        if self.received:
+            request.headers["Range"] = f"bytes={self.received}-"
+            if self.etag:
+                request.headers["If-Range"] = self.etag
+        return request
+
+    def begin(self, response: httpx.Response) -> None:
+        """Check the status and headers of an answer before its body is read."""
+        if not response.is_success:
+            raise self.error(f"the file host answered HTTP {response.status_code}")
+        encoding = response.headers.get("Content-Encoding", "identity").lower()
+        if encoding != "identity":
+            raise self.error(f"the file host sent a {encoding!r}-encoded body; its size cannot be checked")
+        if response.status_code == 206 and self.received:
+            self._resume_from(response.headers.get("Content-Range", ""))
+        else:
+            # A full body (a host without Range support answers 200): start over.
+            self.file.seek(0)
+            self.file.truncate()
+            self.received = 0
+            length = response.headers.get("Content-Length", "")
+            self.total = int(length) if length.isdigit() else None
+            etag = response.headers.get("ETag")
+            self.etag = etag if etag and not etag.startswith("W/") else None
+        if self.total is not None and self.total > self.max_bytes:
+            raise self.error(f"the file is {self.total} bytes, more than the limit of {self.max_bytes}")
+
+    def _resume_from(self, content_range: str) -> None:
+        match = _CONTENT_RANGE.fullmatch(content_range.strip())
+        if match is None or int(match[1]) != self.received:
+            raise self.error(f"asked for bytes from {self.received}, got Content-Range {content_range!r}")
+        size = None if match[3] == "*" else int(match[3])
+        if size is not None and self.total is not None and size != self.total:
+            raise self.error(f"the file changed on the host (was {self.total} bytes, now {size})")
+        self.total = size if size is not None else self.total
+
+    def write(self, chunk: bytes) -> None:
+        """Append a chunk, enforcing the announced size and the cap, and report progress."""
+        self.received += len(chunk)
+        if self.total is not None and self.received > self.total:
+            raise self.error(f"the host sent more than the {self.total} bytes it announced")
+        if self.received > self.max_bytes:
+            raise self.error(f"the file is larger than the limit of {self.max_bytes} bytes")
+        try:
+            self.file.write(chunk)
+        except OSError as exc:
+            raise self.error(f"cannot write {self.tmp}: {exc.strerror or exc}", exc) from exc
+        if self.on_progress is not None:
+            try:
+                self.on_progress(self.received, self.total)
+            except Exception as exc:
+                raise self.error(f"on_progress raised {type(exc).__name__}: {exc}", exc) from exc
+
+    def complete(self) -> bool:
+        """True once the body is whole; False when it ended short or broke off (resume)."""
+        if self.total is not None:
+            return self.received == self.total
+        return self.last_error is None
+
+    def give_up(self, resumes: int) -> DownloadError:
+        """The error once every resume is spent."""
+        got = f"got {self.received} of {self.total if self.total is not None else '?'} bytes"
+        last = f"; last error: {type(self.last_error).__name__}" if self.last_error else ""
+        return self.error(f"{got} after {resumes} resume(s){last}", self.last_error)
+
+    def publish(self) -> Path:
+        """Flush, fsync and move the temporary file into place; no-clobber unless overwrite."""
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            self.file.close()
+            _place(self.tmp, self.dest, overwrite=self.overwrite)
+        except DownloadExistsError:
+            raise
+        except OSError as exc:
+            raise self.error(f"cannot save it to {self.dest}: {exc.strerror or exc}", exc) from exc
+        return self.dest
+
+    def cleanup(self) -> None:
+        """Close and remove the temporary file (a no-op once it has been published)."""
+        self.file.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def _place(tmp: Path, dest: Path, *, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(tmp, dest)
+        return
+    try:
+        os.link(tmp, dest)  # atomic and fails if dest appeared meanwhile
+    except FileExistsError as exc:
+        msg = f"{dest} already exists; pass overwrite=True to replace it"
+        raise DownloadExistsError(msg) from exc
+    except (OSError, NotImplementedError):
+        # No hard links here (FAT, some network shares): the best check left.
+        if os.path.lexists(dest):
+            msg = f"{dest} already exists; pass overwrite=True to replace it"
+            raise DownloadExistsError(msg) from None
+        os.replace(tmp, dest)
+        return
+    tmp.unlink()
+
+
+def _delay(resume: int) -> float:
+    return float(min(RESUME_DELAY * 2 ** (resume - 1), MAX_RESUME_DELAY))
+
+
+def download_file(
+    http: httpx.Client,
+    url: str,
+    dest: Path,
+    *,
+    overwrite: bool = False,
+    on_progress: ProgressCallback | None = None,
+    max_bytes: int = MAX_DOWNLOAD_BYTES,
+    max_resumes: int = DOWNLOAD_MAX_RESUMES,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Path:
+    """Download `url` to `dest` atomically; resume a short or broken body up to `max_resumes` times.
+
+    `on_progress(bytes_so_far, total_or_None)` is called per chunk. Raises
+    `DownloadExistsError` if `dest` exists (unless `overwrite`), `DownloadError`
+    for anything else; no partial or temporary file is left behind.
+    """
+    job = _Job(url, dest, overwrite=overwrite, on_progress=on_progress, max_bytes=max_bytes)
+    try:
+        for attempt in range(max_resumes + 1):
+            if attempt:
+                sleep(_delay(attempt))
+            try:
+                response = http.send(job.request(http), stream=True, auth=None, follow_redirects=True)
+                try:
+                    job.begin(response)
+                    for chunk in response.iter_raw(DOWNLOAD_CHUNK_SIZE):
+                        job.write(chunk)
+                finally:
+                    response.close()
+            except _RESUMABLE as exc:
+                job.last_error = exc
+            except httpx.HTTPError as exc:
+                raise job.error(f"{type(exc).__name__}: {exc}", exc) from exc
+            if job.complete():
+                return job.publish()
+        raise job.give_up(max_resumes)
+    finally:
+        job.cleanup()
+
+
+async def adownload_file(
+    http: httpx.AsyncClient,
+    url: str,
+    dest: Path,
+    *,
+    overwrite: bool = False,
+    on_progress: ProgressCallback | None = None,
+    max_bytes: int = MAX_DOWNLOAD_BYTES,
+    max_resumes: int = DOWNLOAD_MAX_RESUMES,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> Path:
+    """The async twin of `download_file`, with the same rules and errors."""
+    job = _Job(url, dest, overwrite=overwrite, on_progress=on_progress, max_bytes=max_bytes)
+    try:
+        for attempt in range(max_resumes + 1):
+            if attempt:
+                await sleep(_delay(attempt))
+            try:
+                response = await http.send(job.request(http), stream=True, auth=None, follow_redirects=True)
+                try:
+                    job.begin(response)
+                    async for chunk in response.aiter_raw(DOWNLOAD_CHUNK_SIZE):
+                        job.write(chunk)
+                finally:
+                    await response.aclose()
+            except _RESUMABLE as exc:
+                job.last_error = exc
+            except httpx.HTTPError as exc:
+                raise job.error(f"{type(exc).__name__}: {exc}", exc) from exc
+            if job.complete():
+                return job.publish()
+        raise job.give_up(max_resumes)
+    finally:
+        job.cleanup()
