@@ -135,7 +135,7 @@ class _Job:
         encoding = response.headers.get("Content-Encoding", "identity").lower()
         if encoding != "identity":
             raise self.error(f"the file host sent a {encoding!r}-encoded body; its size cannot be checked")
-        if response.status_code == 206 and self.received:
+        if response.status_code == 206:
             self._resume_from(response.headers.get("Content-Range", ""))
         else:
             # A full body (a host without Range support answers 200): start over.
