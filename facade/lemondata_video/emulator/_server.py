@@ -1,0 +1,180 @@
+"""The Emulator: the API and the file host on two loopback ports, served by uvicorn in a background thread."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Final
+
+import uvicorn
+
+from ._app import build_api_app
+from ._clock import Clock, RealClock
+from ._context import DEFAULT_MAX_BODY_BYTES, RELATIVE, Context
+from ._faults import FaultInjector, Faults
+from ._files import file_host_app
+from ._ranges import sample_mp4
+from ._ratelimit import DEFAULT_RATE_LIMIT, RateLimiter
+from ._state import DEFAULT_QUEUE_SECONDS, DEFAULT_TASK_SECONDS, PerModel, PerModelFlag, TaskStore, TaskTiming
+from ._stats import Stats
+from ._transport import ConnectionRegistry, tracking_protocol
+
+DEFAULT_HOST: Final = "127.0.0.1"
+LISTEN_BACKLOG: Final = 4096
+STARTUP_TIMEOUT_SECONDS: Final = 10.0
+SHUTDOWN_TIMEOUT_SECONDS: Final = 10.0
+STARTUP_POLL_SECONDS: Final = 0.005
+
+
+class Emulator:
+    """A local, stateful LemonData video API: ``with Emulator() as emu: ... emu.base_url ...``.
+
+    Args:
+        port: API port; 0 picks a free one. ``file_port`` likewise for the file host.
+        api_keys: accepted bearer keys; by default one random ``sk-emulator-...`` key.
+        clock: ``ManualClock`` for tests, ``RealClock(time_scale=...)`` (the default, at 1x) otherwise.
+        task_seconds, queue_seconds: emulated seconds a task runs and waits in ``pending``; a number,
+            a mapping model → seconds or a callable taking the model id.
+        failure_rate: share of tasks that end ``failed`` (drawn with ``seed``).
+        report_progress: whether tasks report ``progress`` (globally, per model or a callable).
+        poll_url: ``"relative"`` (``/v1/tasks/{id}``), ``"absolute"`` (on this origin) or another origin.
+        rate_limit: requests per emulated minute and key.
+        faults: one or more ``Faults`` rules; change them later with ``set_faults``.
+    """
+
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        file_port: int = 0,
+        host: str = DEFAULT_HOST,
+        api_keys: Sequence[str] | None = None,
+        clock: Clock | None = None,
+        task_seconds: PerModel = DEFAULT_TASK_SECONDS,
+        queue_seconds: PerModel = DEFAULT_QUEUE_SECONDS,
+        failure_rate: float = 0.0,
+        report_progress: PerModelFlag = True,
+        seed: int | None = 0,
+        poll_url: str = RELATIVE,
+        rate_limit: int = DEFAULT_RATE_LIMIT,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        faults: Faults | Sequence[Faults] | None = None,
+    ) -> None:
+        keys = list(api_keys) if api_keys else [f"sk-emulator-{secrets.token_hex(16)}"]
+        self.host, self._ports = host, (port, file_port)
+        self.api_keys: tuple[str, ...] = tuple(keys)
+        self.clock: Clock = clock or RealClock()
+        self.stats = Stats()
+        timing = TaskTiming(task_seconds, queue_seconds, failure_rate, report_progress, seed)
+        self.ctx = Context(
+            clock=self.clock,
+            store=TaskStore(self.clock, timing),
+            stats=self.stats,
+            faults=FaultInjector(faults),
+            limiter=RateLimiter(self.clock, rate_limit),
+            connections=ConnectionRegistry(),
+            api_keys=frozenset(keys),
+            sample=sample_mp4(),
+            poll_url=poll_url,
+            max_body_bytes=max_body_bytes,
+        )
+        self._servers: list[uvicorn.Server] = []
+        self._thread: threading.Thread | None = None
+
+    @property
+    def api_key(self) -> str:
+        """The first accepted key."""
+        return self.api_keys[0]
+
+    @property
+    def base_url(self) -> str:
+        """The API origin, e.g. ``http://127.0.0.1:8787``; set once started."""
+        return self.ctx.api_url
+
+    @property
+    def file_host_url(self) -> str:
+        """The file host origin, where ``video_url`` points."""
+        return self.ctx.file_host_url
+
+    def set_faults(self, *faults: Faults) -> None:
+        """Replace the fault rules at runtime; no argument turns faults off."""
+        self.ctx.faults.set(faults)
+
+    def start(self) -> Emulator:
+        """Bind both ports and serve in a background thread; returns once both accept connections.
+
+        Raises:
+            RuntimeError: if already started or if the servers do not start in time.
+        """
+        if self._thread is not None:
+            msg = "this Emulator is already running; call stop() first"
+            raise RuntimeError(msg)
+        sockets = [self._bind(port) for port in self._ports]
+        self.ctx.api_url, self.ctx.file_host_url = (self._origin(sock) for sock in sockets)
+        protocol = tracking_protocol(self.ctx.connections)
+        apps = (build_api_app(self.ctx), file_host_app(self.ctx))
+        self._servers = [
+            uvicorn.Server(
+                uvicorn.Config(app, http=protocol, lifespan="off", access_log=False, log_level="warning")
+            )
+            for app in apps
+        ]
+        self._thread = threading.Thread(
+            target=self._run, args=(sockets,), name="lemondata-emulator", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        while not all(server.started for server in self._servers):
+            if time.monotonic() > deadline or not self._alive():
+                self.stop()
+                msg = f"the emulator did not start within {STARTUP_TIMEOUT_SECONDS} s"
+                raise RuntimeError(msg)
+            time.sleep(STARTUP_POLL_SECONDS)
+        return self
+
+    def stop(self) -> None:
+        """Stop both servers and wait for the thread to end; safe to call twice."""
+        for server in self._servers:
+            server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(SHUTDOWN_TIMEOUT_SECONDS)
+        self._thread, self._servers = None, []
+
+    def _alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _bind(self, port: int) -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, port))
+        sock.listen(LISTEN_BACKLOG)
+        sock.setblocking(False)
+        return sock
+
+    def _origin(self, sock: socket.socket) -> str:
+        host, port = sock.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    def _run(self, sockets: list[socket.socket]) -> None:
+        async def serve_all() -> None:
+            await asyncio.gather(
+                *(srv.serve(sockets=[sock]) for srv, sock in zip(self._servers, sockets, strict=True))
+            )
+
+        asyncio.run(serve_all())
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"Emulator(base_url={self.base_url!r}, file_host_url={self.file_host_url!r})"
