@@ -183,6 +183,23 @@ class TestAtomicPublish:
             assert names[0].endswith(".part")
         assert _files(tmp_path) == ["out.mp4"]
 
+    def test_data_is_synced_before_publishing(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The temporary file is fsynced while the target does not exist yet."""
+        httpx_mock.add_response(url=URL, content=BODY)
+        dest = tmp_path / "out.mp4"
+        synced: list[tuple[bool, bytes]] = []
+        real_fsync = os.fsync
+
+        def spy(fd: int) -> None:
+            real_fsync(fd)
+            synced.append((dest.exists(), os.pread(fd, SIZE + 1, 0)))
+
+        monkeypatch.setattr(os, "fsync", spy)
+        download(URL, dest)
+        assert synced == [(False, BODY)]
+
     def test_refuses_an_existing_target_before_any_request(
         self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path
     ) -> None:
@@ -514,6 +531,16 @@ class TestResume:
         assert dest.read_bytes() == BODY
         assert httpx_mock.get_requests()[1].headers["Range"] == "bytes=4000-"
         assert download.progress == [(4000, SIZE), (SIZE, SIZE)]
+
+    def test_restart_discards_earlier_bytes(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path
+    ) -> None:
+        """A full body shorter than what was kept (the file was replaced) leaves no stale tail."""
+        httpx_mock.add_response(url=URL, content=BODY[:4000], headers={"Content-Length": str(SIZE)})
+        httpx_mock.add_response(url=URL, content=b"new" * 1000)
+        dest = tmp_path / "out.mp4"
+        download(URL, dest)
+        assert dest.read_bytes() == b"new" * 1000
 
     def test_wrong_content_range(self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path) -> None:
         """A 206 that does not start where we asked is refused."""
