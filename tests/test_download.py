@@ -406,6 +406,14 @@ class TestFailures:
         assert httpx_mock.get_requests() == []
         assert _files(tmp_path) == []
 
+    def test_malformed_url(self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path) -> None:
+        """A URL that cannot be parsed is refused before any request."""
+        with pytest.raises(DownloadError) as caught:
+            download("https://[::1/v.mp4", tmp_path / "out.mp4")
+        assert str(caught.value) == "cannot download: not a valid URL (ValueError)"
+        assert httpx_mock.get_requests() == []
+        assert _files(tmp_path) == []
+
     def test_connection_never_works(
         self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path
     ) -> None:
