@@ -1,0 +1,1 @@
+"""Tests of lemondata_video.emulator, over real HTTP on loopback."""
