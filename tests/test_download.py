@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 import threading
 from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -167,6 +168,18 @@ class TestAtomicPublish:
         assert dest.read_bytes() == BODY
         assert _files(tmp_path) == ["out.mp4"]
         assert download.sleeps == []
+
+    def test_saved_file_follows_the_umask(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path
+    ) -> None:
+        """The temporary file's 0600 mode does not leak into the saved video."""
+        httpx_mock.add_response(url=URL, content=BODY)
+        old = os.umask(0o027)
+        try:
+            dest = download(URL, tmp_path / "out.mp4")
+        finally:
+            os.umask(old)
+        assert stat.S_IMODE(dest.stat().st_mode) == 0o640
 
     def test_target_is_absent_until_complete(
         self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path, small_chunks: int

@@ -191,6 +191,8 @@ class _Job:
         """Flush, fsync and move the temporary file into place; no-clobber unless overwrite."""
         try:
             self.file.flush()
+            # mkstemp makes the file 0600; a saved video gets the usual umask-based mode.
+            os.chmod(self.file.fileno(), 0o666 & ~_umask())
             os.fsync(self.file.fileno())
             self.file.close()
             _place(self.tmp, self.dest, overwrite=self.overwrite)
@@ -204,6 +206,18 @@ class _Job:
         """Close and remove the temporary file (a no-op once it has been published)."""
         self.file.close()
         self.tmp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask would race other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
 
 
 def _place(tmp: Path, dest: Path, *, overwrite: bool) -> None:
