@@ -10,14 +10,12 @@ from ``lemondata_api.model_matrix``. It needs the ``emulator`` extra (starlette,
 from __future__ import annotations
 
 from ._clock import Clock, ManualClock, RealClock
-from ._faults import API_ROUTES, FILE_ROUTES, Faults
+from ._faults import Faults
 from ._main import serve
 from ._server import Emulator
 from ._stats import Stats
 
 __all__ = [
-    "API_ROUTES",
-    "FILE_ROUTES",
     "Clock",
     "Emulator",
     "Faults",

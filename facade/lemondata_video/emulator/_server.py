@@ -149,7 +149,10 @@ class Emulator:
         return self._thread is not None and self._thread.is_alive()
 
     def _bind(self, port: int) -> socket.socket:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # An explicit IPPROTO_TCP lets asyncio set TCP_NODELAY on accepted sockets; with proto 0 it
+        # does not, and small keep-alive answers then wait ~40 ms for delayed ACKs.
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, port))
         sock.listen(LISTEN_BACKLOG)
@@ -158,7 +161,7 @@ class Emulator:
 
     def _origin(self, sock: socket.socket) -> str:
         host, port = sock.getsockname()[:2]
-        return f"http://{host}:{port}"
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def _run(self, sockets: list[socket.socket]) -> None:
         async def serve_all() -> None:
