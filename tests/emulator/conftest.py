@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
 from lemondata_video.emulator import Emulator
 from lemondata_video.emulator.pytest_plugin import lemondata_emulator, pytest_configure
 

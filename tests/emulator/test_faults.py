@@ -7,7 +7,6 @@ import time
 
 import httpx
 import pytest
-
 from lemondata_video.emulator import Emulator, Faults
 
 from .conftest import create, error_of
@@ -67,7 +66,9 @@ class TestConnectionFaults:
     """Faults where the client gets no (complete) answer."""
 
     @pytest.mark.lemondata_emulator(faults=Faults(drop_before=1.0, routes=[GENERATIONS.join(["POST ", ""])]))
-    def test_drop_before_closes_the_connection_without_a_response(self, emu: Emulator, api: httpx.Client) -> None:
+    def test_drop_before_closes_the_connection_without_a_response(
+        self, emu: Emulator, api: httpx.Client
+    ) -> None:
         """httpx sees a closed connection (not a 500), and no task was created."""
         with pytest.raises(CONNECTION_ERRORS):
             api.post(GENERATIONS, json=BODY)
@@ -76,7 +77,9 @@ class TestConnectionFaults:
         assert api.get("/v1/models").status_code == 200  # other routes are untouched
 
     @pytest.mark.lemondata_emulator(faults=Faults(drop_after_create=1.0, max_faults=1))
-    def test_drop_after_create_leaves_a_task_the_client_never_heard_of(self, emu: Emulator, api: httpx.Client) -> None:
+    def test_drop_after_create_leaves_a_task_the_client_never_heard_of(
+        self, emu: Emulator, api: httpx.Client
+    ) -> None:
         """The task exists although the client got no answer; a retry creates a second, paid task."""
         with pytest.raises(CONNECTION_ERRORS):
             api.post(GENERATIONS, json=BODY)
@@ -169,7 +172,9 @@ class TestRateLimit:
         """Polling and creating share one budget per key, not across keys."""
         for key in ("sk-a", "sk-b"):
             headers = {"Authorization": f"Bearer {key}"}
-            codes = [httpx.get(f"{emu.base_url}/v1/tasks/video_x", headers=headers).status_code for _ in range(3)]
+            codes = [
+                httpx.get(f"{emu.base_url}/v1/tasks/video_x", headers=headers).status_code for _ in range(3)
+            ]
             assert codes == [404, 404, 429]
 
 

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
 from lemondata_video.emulator import Emulator
 
 from .conftest import create
@@ -72,7 +71,8 @@ class TestVideoFile:
         assert httpx.get(video_url, headers={"Authorization": "Bearer sk-x"}).status_code == 200
 
     @pytest.mark.parametrize(
-        ("header", "span"), [("bytes=0-99", (0, 100)), ("bytes=100-", (100, None)), ("bytes=-50", (-50, None))]
+        ("header", "span"),
+        [("bytes=0-99", (0, 100)), ("bytes=100-", (100, None)), ("bytes=-50", (-50, None))],
     )
     def test_range_returns_206_with_the_right_slice(
         self, video_url: str, header: str, span: tuple[int, int | None]

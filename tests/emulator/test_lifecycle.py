@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
 from lemondata_video.emulator import Emulator, ManualClock
 
 from .conftest import create, error_of
@@ -28,7 +27,9 @@ class TestLifecycle:
     """pending → processing → completed or failed, driven by the clock."""
 
     @pytest.mark.lemondata_emulator(task_seconds=10, queue_seconds=2)
-    def test_task_moves_from_pending_through_processing_to_completed(self, emu: Emulator, api: httpx.Client) -> None:
+    def test_task_moves_from_pending_through_processing_to_completed(
+        self, emu: Emulator, api: httpx.Client
+    ) -> None:
         """Progress rises while processing; the result is on the file host origin."""
         created = create(api)
         task_id = str(created["task_id"])
@@ -52,7 +53,9 @@ class TestLifecycle:
         assert str(task["billing_transaction_id"]).startswith("txn_")
         assert httpx.get(str(task["video_url"])).status_code == 200
 
-    def test_video_metadata_follows_duration_resolution_and_aspect_ratio(self, emu: Emulator, api: httpx.Client) -> None:
+    def test_video_metadata_follows_duration_resolution_and_aspect_ratio(
+        self, emu: Emulator, api: httpx.Client
+    ) -> None:
         """A 9:16 1080p 8 s request reports 1080x1920 and 8 s."""
         task_id = str(create(api, duration=8, resolution="1080p", aspect_ratio="9:16")["task_id"])
         clock_of(emu).advance(60)
@@ -76,7 +79,9 @@ class TestLifecycle:
         failed = sum(poll(api, task_id)["status"] == "failed" for task_id in ids)
         assert 10 <= failed <= 30
 
-    @pytest.mark.lemondata_emulator(report_progress={"sora-2": False}, task_seconds={"sora-2": 100, "veo3": 1})
+    @pytest.mark.lemondata_emulator(
+        report_progress={"sora-2": False}, task_seconds={"sora-2": 100, "veo3": 1}
+    )
     def test_progress_and_durations_can_be_set_per_model(self, emu: Emulator, api: httpx.Client) -> None:
         """sora-2 reports no progress (null) and runs 100 s; veo3 reports progress and runs 1 s."""
         sora, veo = (str(create(api, model=model)["task_id"]) for model in ("sora-2", "veo3"))
@@ -96,7 +101,10 @@ class TestLifecycle:
         for path in ("/v1/tasks/video_nope", "/v1/videos/generations/video_nope"):
             response = api.get(path)
             assert response.status_code == 404
-            assert (error_of(response)["code"], error_of(response)["param"]) == ("async_task_not_found", "task_id")
+            assert (error_of(response)["code"], error_of(response)["param"]) == (
+                "async_task_not_found",
+                "task_id",
+            )
 
     @pytest.mark.lemondata_emulator(api_keys=["sk-alice", "sk-bob"])
     def test_tasks_belong_to_their_key(self, emu: Emulator, api: httpx.Client) -> None:
@@ -150,7 +158,11 @@ class TestCancel:
         response = api.delete(f"/v1/tasks/{task_id}")
         assert response.status_code == 200
         task = response.json()
-        assert (task["status"], task["cancelled"], task["cancellation_status"]) == ("failed", True, "cancelled")
+        assert (task["status"], task["cancelled"], task["cancellation_status"]) == (
+            "failed",
+            True,
+            "cancelled",
+        )
         assert task["error"]
         clock_of(emu).advance(60)
         assert poll(api, task_id)["cancelled"] is True and poll(api, task_id)["status"] == "failed"
@@ -202,4 +214,7 @@ class TestModels:
         """The spec's NotFound answer."""
         response = api.get("/v1/models/sora-3")
         assert response.status_code == 404
-        assert (error_of(response)["code"], error_of(response)["did_you_mean"]) == ("model_not_found", "sora-2")
+        assert (error_of(response)["code"], error_of(response)["did_you_mean"]) == (
+            "model_not_found",
+            "sora-2",
+        )

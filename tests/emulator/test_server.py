@@ -11,9 +11,8 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
-
 import lemondata_video.emulator as emulator_package
+import pytest
 from lemondata_video.emulator import Emulator, ManualClock, RealClock, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +45,10 @@ class TestEmulatorObject:
         """``port`` and ``file_port`` pin the origins."""
         port, file_port = free_port(), free_port()
         with Emulator(port=port, file_port=file_port) as emu:
-            assert (emu.base_url, emu.file_host_url) == (f"http://127.0.0.1:{port}", f"http://127.0.0.1:{file_port}")
+            assert (emu.base_url, emu.file_host_url) == (
+                f"http://127.0.0.1:{port}",
+                f"http://127.0.0.1:{file_port}",
+            )
 
     def test_starting_twice_is_refused(self) -> None:
         """One server per Emulator."""
@@ -116,7 +118,7 @@ class TestForeground:
             process.wait(10)
 
 
-README_EXAMPLE = '''
+README_EXAMPLE = """
 import httpx
 
 pytest_plugins = ["lemondata_video.emulator.pytest_plugin"]
@@ -130,7 +132,7 @@ def test_a_video_is_made(lemondata_emulator):
     done = api.get(task["poll_url"]).json()
     assert done["status"] == "completed"
     assert httpx.get(done["video_url"]).content[4:8] == b"ftyp"
-'''
+"""
 
 
 class TestPytestPlugin:

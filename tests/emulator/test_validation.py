@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
 from lemondata_video.emulator import Emulator
 
 from .conftest import create, error_of
@@ -62,7 +61,10 @@ BAD_FIELDS = [
     ({"image": "https://example.com/a.png", "model": "kling-video"}, "image", "invalid_parameter"),
     ({"image_url": "not a url", "model": "kling-video"}, "image_url", "invalid_parameter"),
     (
-        {"model": "viduq2-pro", "reference_images": ["https://e.com/1", "https://e.com/2", "https://e.com/3", "x:4"]},
+        {
+            "model": "viduq2-pro",
+            "reference_images": ["https://e.com/1", "https://e.com/2", "https://e.com/3", "x:4"],
+        },
         "reference_images",
         "invalid_parameter",
     ),
@@ -74,7 +76,9 @@ class TestValidation:
     """400 ``invalid_request_error`` with the offending ``param``."""
 
     @pytest.mark.parametrize(("body", "param", "code"), BAD_FIELDS)
-    def test_bad_field_is_400_with_param(self, api: httpx.Client, body: dict[str, object], param: str, code: str) -> None:
+    def test_bad_field_is_400_with_param(
+        self, api: httpx.Client, body: dict[str, object], param: str, code: str
+    ) -> None:
         """Each bad field names itself in ``param``."""
         payload = {"prompt": "a cat", **body} if "prompt" not in body and body else body
         response = api.post(GENERATIONS, json=payload)
@@ -83,7 +87,9 @@ class TestValidation:
         assert (error["type"], error["param"], error["code"]) == ("invalid_request_error", param, code)
 
     @pytest.mark.parametrize("content", [b"{not json", b"", b"[1, 2]", b'"text"', b"null", b"\xff\xfe"])
-    def test_body_that_is_not_a_json_object_is_400_invalid_json(self, api: httpx.Client, content: bytes) -> None:
+    def test_body_that_is_not_a_json_object_is_400_invalid_json(
+        self, api: httpx.Client, content: bytes
+    ) -> None:
         """Unparseable bodies and non-objects are rejected before any field is read."""
         response = api.post(GENERATIONS, content=content, headers={"Content-Type": "application/json"})
         assert response.status_code == 400
@@ -101,12 +107,18 @@ class TestValidation:
         response = api.post(GENERATIONS, json={"model": "sora2", "prompt": "x"})
         assert response.status_code == 400
         error = error_of(response)
-        assert (error["code"], error["param"], error["did_you_mean"]) == ("model_not_found", "model", "sora-2")
+        assert (error["code"], error["param"], error["did_you_mean"]) == (
+            "model_not_found",
+            "model",
+            "sora-2",
+        )
         assert {"id": "sora-2"} in error["suggestions"]  # type: ignore[operator]
 
     def test_explicit_operation_the_model_cannot_do_is_unsupported_operation(self, api: httpx.Client) -> None:
         """hailuo-2.3-fast only does image-to-video; the message lists models that can."""
-        response = api.post(GENERATIONS, json={"model": "hailuo-2.3-fast", "prompt": "x", "operation": "text-to-video"})
+        response = api.post(
+            GENERATIONS, json={"model": "hailuo-2.3-fast", "prompt": "x", "operation": "text-to-video"}
+        )
         assert response.status_code == 400
         error = error_of(response)
         assert (error["code"], error["param"]) == ("unsupported_operation", "operation")
@@ -149,7 +161,12 @@ class TestValidation:
 
     def test_operation_without_its_input_is_rejected(self, api: httpx.Client) -> None:
         """start-end-to-video needs both frames."""
-        body = {"model": "viduq2-pro", "prompt": "x", "operation": "start-end-to-video", "start_image": "https://e/a"}
+        body = {
+            "model": "viduq2-pro",
+            "prompt": "x",
+            "operation": "start-end-to-video",
+            "start_image": "https://e/a",
+        }
         response = api.post(GENERATIONS, json=body)
         assert response.status_code == 400
         assert error_of(response)["param"] == "end_image"
@@ -160,7 +177,10 @@ class TestValidation:
         assert api.post(GENERATIONS, json={**body, "duration": 5}).status_code == 200
         response = api.post(GENERATIONS, json={**body, "duration": 10})
         assert response.status_code == 400
-        assert (error_of(response)["param"], error_of(response)["code"]) == ("duration", "unsupported_duration")
+        assert (error_of(response)["param"], error_of(response)["code"]) == (
+            "duration",
+            "unsupported_duration",
+        )
 
     def test_default_model_is_sora_2(self, api: httpx.Client) -> None:
         """A request without ``model`` runs on the API default."""

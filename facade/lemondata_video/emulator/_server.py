@@ -120,7 +120,7 @@ class Emulator:
         apps = (build_api_app(self.ctx), file_host_app(self.ctx))
         self._servers = [
             uvicorn.Server(
-                uvicorn.Config(app, http=protocol, lifespan="off", access_log=False, log_level="warning")
+                uvicorn.Config(app, http=protocol, lifespan="off", access_log=False, log_level="error")
             )
             for app in apps
         ]
