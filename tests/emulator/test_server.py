@@ -171,3 +171,19 @@ class TestScale:
             assert len(emu.ctx.store) == 10_001
             crowded = time_polls()
         assert crowded < alone * 3 + 0.2
+
+
+class TestReadme:
+    """The README's emulator examples run as written."""
+
+    def test_context_manager_example_runs(self) -> None:
+        """The first Python block of the section is executed as is."""
+        readme = (ROOT / "README.md").read_text()
+        section = readme.split("## The emulator", 1)[1]
+        block = section.split("```python\n", 1)[1].split("```", 1)[0]
+        exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - our own documentation
+
+    def test_fixture_example_is_the_one_this_suite_runs(self) -> None:
+        """The pytest example in the README is README_EXAMPLE, which a test above runs."""
+        readme = (ROOT / "README.md").read_text()
+        assert README_EXAMPLE.strip() in readme
