@@ -1,0 +1,160 @@
+"""One job of a batch, from wherever the journal left it: create, wait, download, never twice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from .._exceptions import (
+    LemonDataError,
+    RequestValidationError,
+    TaskCancelledError,
+    TaskFailedError,
+    TaskMayExistError,
+    WaitTimeoutError,
+)
+from .._task import Task
+from . import _journal as jn
+from ._exits import one_line
+from ._fields import fields_from_job
+from ._jobs import Job
+
+if TYPE_CHECKING:
+    from .._async_client import AsyncVideoClient
+
+# After Ctrl-C, how long a create already sent may take to answer, so its task id is journaled.
+CREATE_GRACE_SECONDS: Final = 30.0
+MP4_MAGIC: Final = b"ftyp"
+UNKNOWN_REASON: Final = (
+    "the create request was sent but its outcome is unknown; not resent "
+    "(rerun with --resubmit-unknown to send it again, which may pay twice)"
+)
+
+
+@dataclass
+class Runner:
+    """What every job of a batch shares."""
+
+    client: AsyncVideoClient
+    journal: jn.Journal
+    out_dir: Path
+    jobs_dir: Path
+    timeout: float
+    resubmit_unknown: bool
+    sleep: Callable[[float], Awaitable[None]]
+    on_change: Callable[[str, str], None]
+
+    def _set(self, job: Job, state: str, **values: object) -> None:
+        self.journal.update(job.id, state, **values)
+        self.on_change(job.id, state)
+
+    async def run(self, job: Job, record: jn.Record | None) -> None:
+        """Take `job` from its journaled state to downloaded (or to a reason why not)."""
+        target = self.out_dir / job.out
+        state = record.state if record else None
+        task_id = record.task_id if record else None
+        if state in (jn.FAILED, jn.CANCELLED) or (state == jn.DOWNLOADED and target.exists()):
+            self.on_change(job.id, state or "")
+            return
+        if task_id is None:
+            if state in (jn.SUBMITTING, jn.UNKNOWN) and not self.resubmit_unknown:
+                self._set(job, jn.UNKNOWN, error=UNKNOWN_REASON)
+                return
+            task_id = await self._create(job)
+            if task_id is None:
+                return
+        if state == jn.DOWNLOADING and _is_mp4(target):  # the atomic rename happened before the crash
+            self._set(job, jn.DOWNLOADED)
+            return
+        task = await self._wait(job, task_id)
+        if task is not None:
+            await self._download(job, task, target)
+
+    async def _create(self, job: Job) -> str | None:
+        try:
+            fields = fields_from_job(job.fields, base=self.jobs_dir)
+        except LemonDataError as exc:
+            self._set(job, jn.INVALID, error=one_line(exc))
+            return None
+        self.journal.submitting(job.id, fingerprint=job.fingerprint, out=job.out)
+        self.on_change(job.id, jn.SUBMITTING)
+        sending = asyncio.ensure_future(self.client.create(job.prompt, **fields))
+        try:
+            try:
+                task = await asyncio.shield(sending)
+            except asyncio.CancelledError:
+                # Interrupted: the create may already be on the wire; keep its task id if it answers.
+                task = await asyncio.wait_for(sending, CREATE_GRACE_SECONDS)
+                self._set(job, jn.RUNNING, task_id=task.id, status=task.raw_status)
+                raise
+        except RequestValidationError as exc:
+            self._set(job, jn.INVALID, error=one_line(exc))
+            return None
+        except TaskMayExistError as exc:
+            self._set(
+                job,
+                jn.UNKNOWN,
+                error=f"{one_line(exc)}; {UNKNOWN_REASON}",
+                request_fingerprint=exc.fingerprint,
+            )
+            return None
+        except LemonDataError as exc:  # rejected with a definite answer: nothing was created
+            self._set(job, jn.ERROR, error=one_line(exc))
+            return None
+        self._set(job, jn.RUNNING, task_id=task.id, status=task.raw_status)
+        return task.id
+
+    async def _wait(self, job: Job, task_id: str) -> Task | None:
+        last: list[str] = []
+
+        def on_update(task: Task) -> None:
+            self.journal.progress(job.id, status=task.raw_status, progress=task.progress)
+            if not last or last[-1] != task.raw_status:
+                last.append(task.raw_status)
+                self.on_change(job.id, jn.RUNNING)
+
+        try:
+            task = await self.client.wait(
+                task_id, timeout=self.timeout, on_update=on_update, sleep=self.sleep
+            )
+        except TaskCancelledError as exc:
+            self._set(job, jn.CANCELLED, status=exc.task.raw_status, error=one_line(exc))
+            return None
+        except TaskFailedError as exc:
+            self._set(job, jn.FAILED, status=exc.task.raw_status, error=one_line(exc))
+            return None
+        except WaitTimeoutError as exc:
+            self._set(job, jn.TIMEOUT, status=exc.task.raw_status, error=one_line(exc))
+            return None
+        except LemonDataError as exc:
+            self._set(job, jn.ERROR, error=one_line(exc))
+            return None
+        if task.status.value == "failed":
+            self._set(
+                job, jn.CANCELLED if task.cancelled else jn.FAILED, status=task.raw_status, error=task.error
+            )
+            return None
+        self._set(job, jn.COMPLETED, status=task.raw_status, progress=task.progress)
+        return task
+
+    async def _download(self, job: Job, task: Task, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._set(job, jn.DOWNLOADING)
+        try:
+            await self.client.download(task, target)
+        except LemonDataError as exc:
+            self._set(job, jn.ERROR, error=one_line(exc))
+            return
+        self._set(job, jn.DOWNLOADED, error=None)
+
+
+def _is_mp4(path: Path) -> bool:
+    """True when `path` is a file that starts like an MP4 (an `ftyp` box)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(8)[4:8] == MP4_MAGIC
+    except OSError:
+        return False

@@ -1,0 +1,102 @@
+"""`generate`: validate, submit, wait with a progress bar, download; Ctrl-C never loses the task id."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from .._task import Task
+from ._common import check_target, client_for, resume_command, save, task_json, wait_with_bar
+from ._connect import connect
+from ._exits import INTERRUPTED, OK, CLIError, one_line
+from ._fields import fields_from_args
+from ._output import Output, is_terminal
+
+if TYPE_CHECKING:
+    from .._client import VideoClient
+
+
+@contextmanager
+def deferred_interrupt() -> Iterator[list[bool]]:
+    """Hold a first Ctrl-C until the block ends (a second one interrupts at once).
+
+    A create that is cut off leaves a task that may exist and whose id nobody knows.
+    """
+    caught: list[bool] = []
+
+    def handler(signum: int, frame: object) -> None:
+        if caught:
+            raise KeyboardInterrupt
+        caught.append(True)
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: nothing to defer
+        yield caught
+        return
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _ask_cancel(task_id: str, out: Output, ask: Callable[[str], str]) -> bool:
+    if not (is_terminal(sys.stdin) and is_terminal(out.stderr)):
+        return False
+    try:
+        answer = ask(f"\nCancel task {task_id}? It is otherwise left running. [y/N] ")
+    except (EOFError, KeyboardInterrupt):
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def on_interrupt(
+    client: VideoClient, task: Task, args: argparse.Namespace, out: Output, ask: Callable[[str], str] = input
+) -> int:
+    """Ctrl-C while waiting: cancel (when asked to), else say how to resume; exit 130."""
+    resume = resume_command("wait", task.id, args.out)
+    if args.cancel_on_interrupt or _ask_cancel(task.id, out, ask):
+        try:
+            cancelled = client.cancel(task)
+        except Exception as exc:  # the task lives on: say so, and how to pick it up
+            msg = f"could not cancel task {task.id}: {one_line(exc)}; resume with: {resume}"
+            raise CLIError(msg, code=INTERRUPTED, task_id=task.id, resume=resume) from exc
+        out.notice(f"cancelled task {cancelled.id}")
+        out.result(task_json(cancelled, interrupted=True), "")
+        return INTERRUPTED
+    msg = f"interrupted; task {task.id} goes on; resume with: {resume}"
+    raise CLIError(msg, code=INTERRUPTED, task_id=task.id, resume=resume)
+
+
+def _submit(client: VideoClient, prompt: str, fields: dict[str, Any], out: Output) -> Task:
+    with deferred_interrupt() as caught:
+        task = client.create(prompt, **fields)
+    if caught:
+        resume = resume_command("wait", task.id, None)
+        msg = f"interrupted after submitting; task {task.id} goes on; resume with: {resume}"
+        raise CLIError(msg, code=INTERRUPTED, task_id=task.id, resume=resume)
+    return task
+
+
+def run_generate(args: argparse.Namespace, out: Output) -> int:
+    """Run `lemonvideo generate`."""
+    fields = fields_from_args(args)
+    if not args.no_wait:
+        check_target(args.out, overwrite=args.overwrite)
+    with connect(emulator=args.emulator, out=out) as conn, client_for(conn) as client:
+        task = _submit(client, args.prompt, fields, out)
+        if args.no_wait:
+            out.result(task_json(task), f"{task.id}\n{task.poll_url or ''}")
+            return OK
+        out.notice(f"submitted task {task.id} ({task.model or args.model})")
+        try:
+            final = wait_with_bar(client, task, conn=conn, out=out, timeout=args.timeout, out_path=args.out)
+        except KeyboardInterrupt:
+            return on_interrupt(client, task, args, out)
+        path = save(client, final, out=out, out_path=args.out, overwrite=args.overwrite)
+        out.result(task_json(final, path=str(path)), str(path))
+        return OK

@@ -1,0 +1,47 @@
+"""`emulator`: serve the local emulator in the foreground until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import threading
+from typing import TYPE_CHECKING
+
+from ._exits import OK, USAGE, CLIError
+from ._output import Output
+
+if TYPE_CHECKING:
+    from ..emulator import Emulator
+
+
+def run_emulator(args: argparse.Namespace, out: Output) -> int:
+    """Run `lemonvideo emulator [--port 8787] [--host 127.0.0.1] [--time-scale X]`."""
+    try:
+        from ..emulator import Emulator, RealClock, serve  # noqa: PLC0415 - an optional extra
+    except ImportError as exc:
+        extra = "pip install 'lemondata-video[emulator]'"
+        msg = f"the emulator needs the 'emulator' extra ({exc.name} is missing): {extra}"
+        raise CLIError(msg, code=USAGE) from exc
+    try:
+        if not args.json:
+            serve(port=args.port, host=args.host, time_scale=args.time_scale, out=out.stdout)
+            return OK
+        _serve_json(Emulator(port=args.port, host=args.host, clock=RealClock(args.time_scale)), out)
+    except OSError as exc:
+        msg = f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}; choose another --port"
+        raise CLIError(msg, code=USAGE) from exc
+    return OK
+
+
+def _serve_json(emulator: Emulator, out: Output) -> None:
+    with emulator:
+        info = {
+            "base_url": emulator.base_url,
+            "file_host_url": emulator.file_host_url,
+            "api_key": emulator.api_key,
+        }
+        out.stdout.write(json.dumps(info) + "\n")
+        out.stdout.flush()
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
