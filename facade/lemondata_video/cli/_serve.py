@@ -25,9 +25,11 @@ def run_emulator(args: argparse.Namespace, out: Output) -> int:
         raise CLIError(msg, code=USAGE) from exc
     try:
         if not args.json:
-            serve(port=args.port, host=args.host, time_scale=args.time_scale, out=out.stdout)
+            with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a foreground server ends
+                serve(port=args.port, host=args.host, time_scale=args.time_scale, out=out.stdout)
             return OK
-        _serve_json(Emulator(port=args.port, host=args.host, clock=RealClock(args.time_scale)), out)
+        with contextlib.suppress(KeyboardInterrupt):
+            _serve_json(Emulator(port=args.port, host=args.host, clock=RealClock(args.time_scale)), out)
     except OSError as exc:
         msg = f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}; choose another --port"
         raise CLIError(msg, code=USAGE) from exc
@@ -43,5 +45,4 @@ def _serve_json(emulator: Emulator, out: Output) -> None:
         }
         out.stdout.write(json.dumps(info) + "\n")
         out.stdout.flush()
-        with contextlib.suppress(KeyboardInterrupt):
-            threading.Event().wait()
+        threading.Event().wait()
