@@ -1,8 +1,7 @@
-"""The CLI's building blocks on their own: token bucket, progress line, journal, jobs file."""
+"""The CLI's building blocks on their own: progress line, journal, jobs file."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import sqlite3
@@ -14,44 +13,6 @@ from lemondata_video.cli import _journal as jn
 from lemondata_video.cli._exits import CLIError, InputError
 from lemondata_video.cli._jobs import load_jobs
 from lemondata_video.cli._progress import ProgressLine
-from lemondata_video.cli._ratelimit import TokenBucket
-
-
-class FakeTime:
-    """A clock and an async sleep that moves it."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
-class TestTokenBucket:
-    """The batch's request budget."""
-
-    def test_allows_a_two_second_burst_then_the_rate(self) -> None:
-        fake = FakeTime()
-        bucket = TokenBucket(120, clock=fake.clock, sleep=fake.sleep)  # 2 per second, burst 4
-
-        async def take(n: int) -> None:
-            for _ in range(n):
-                await bucket.acquire()
-
-        asyncio.run(take(4))
-        assert fake.now == 0.0
-        asyncio.run(take(6))
-        assert fake.now == pytest.approx(3.0)  # 6 more at 2 per second
-        assert bucket.acquired == 10
-
-    def test_a_budget_below_one_request_a_minute_is_refused(self) -> None:
-        with pytest.raises(ValueError, match="the request budget must be more than 0 per minute, not 0"):
-            TokenBucket(0)
 
 
 class TestProgressLine:

@@ -12,6 +12,7 @@ import httpx
 
 from .._async_client import AsyncVideoClient
 from .._constants import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT
+from .._ratelimit import RequestBudget
 from . import _journal as jn
 from ._batch_job import Runner
 from ._board import Board, job_results, summary, write_report
@@ -19,7 +20,7 @@ from ._connect import Connection, connect
 from ._exits import API_ERROR, INTERRUPTED, MAY_EXIST, OK, TASK_FAILED, TIMEOUT, USAGE, VALIDATION, CLIError
 from ._jobs import Job, load_jobs
 from ._output import Output
-from ._ratelimit import BudgetTransport, TokenBucket
+from ._ratelimit import BudgetTransport
 
 REDRAW_SECONDS: Final = 0.2
 # The exit code of a batch is the first of these that any job ended in.
@@ -60,7 +61,7 @@ async def _redraw(board: Board) -> None:
 async def _run_all(
     args: argparse.Namespace, conn: Connection, jobs: Sequence[Job], journal: jn.Journal, board: Board
 ) -> None:
-    transport = BudgetTransport(TokenBucket(args.rpm))
+    transport = BudgetTransport(RequestBudget(args.rpm))
     timeout = httpx.Timeout(DEFAULT_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
     records = journal.records()
     limit = asyncio.Semaphore(args.concurrency)

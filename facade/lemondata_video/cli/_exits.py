@@ -38,6 +38,13 @@ exit codes:
   7    a create was sent but its answer was lost: a task may exist; not resent (TaskMayExistError)
   130  interrupted (Ctrl-C); the task id and the command that resumes it are printed"""
 
+# The library's advice, said the command line's way.
+LIBRARY_TO_CLI: Final = (
+    ("Pass allow_unknown_model=True", "Pass --allow-unknown-model"),
+    ("client.models() lists", "`lemonvideo models` lists"),
+    ("overwrite=True", "--overwrite"),
+)
+
 
 class CLIError(Exception):
     """An error the CLI itself detects; carries its exit code, and the task and resume command if any."""
@@ -82,6 +89,8 @@ def exit_code(exc: BaseException) -> int:
 def one_line(exc: BaseException) -> str:
     """The error's message on one line, with the server's did-you-mean and hint when known."""
     text = " ".join(str(exc).split()) or type(exc).__name__
+    for library, command in LIBRARY_TO_CLI:
+        text = text.replace(library, command)
     did_you_mean = getattr(exc, "did_you_mean", None)
     if isinstance(did_you_mean, str) and did_you_mean and did_you_mean not in text:
         text += f" (did you mean {did_you_mean!r}?)"
