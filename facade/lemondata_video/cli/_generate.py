@@ -92,8 +92,8 @@ def run_generate(args: argparse.Namespace, out: Output) -> int:
         if args.no_wait:
             out.result(task_json(task), f"{task.id}\n{task.poll_url or ''}")
             return OK
-        out.notice(f"submitted task {task.id} ({task.model or args.model})")
         try:
+            out.notice(f"submitted task {task.id} ({task.model or args.model})")
             final = wait_with_bar(client, task, conn=conn, out=out, timeout=args.timeout, out_path=args.out)
         except KeyboardInterrupt:
             return on_interrupt(client, task, args, out)
