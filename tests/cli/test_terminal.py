@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import time
 import uuid
@@ -125,3 +127,45 @@ class TestTerminal:
         assert any("\x1b[36mprocessing" in frame for frame in coloured)
         assert not any("\x1b[" in frame for frame in plain)
         assert len(progress_of(plain)) >= 3  # still a live bar, just without colour
+
+
+class TestInterruptOnATerminal:
+    """Ctrl-C at a terminal asks whether to cancel the task."""
+
+    def _interrupt_and_answer(self, emu: Emulator, answer: str) -> tuple[int, str]:
+        master, slave = pty.openpty()
+        argv = command("generate", PROMPT, "--model", "seedance-1-5-pro")
+        process = subprocess.Popen(
+            argv, env=_terminal_env(emu), stdin=slave, stdout=subprocess.PIPE, stderr=slave
+        )
+        os.close(slave)
+        seen = b""
+        try:
+            while b"submitted task" not in seen:
+                seen += os.read(master, 4096)
+            process.send_signal(signal.SIGINT)
+            while b"[y/N] " not in seen:
+                seen += os.read(master, 4096)
+            os.write(master, answer.encode() + b"\n")
+            process.wait(timeout=30)
+            with contextlib.suppress(OSError):
+                while chunk := os.read(master, 4096):
+                    seen += chunk
+        finally:
+            os.close(master)
+        return process.returncode, seen.decode("utf-8", "replace")
+
+    def test_yes_cancels_the_task(self) -> None:
+        with fast_emulator(queue_seconds=3600) as emu:
+            code, screen = self._interrupt_and_answer(emu, "y")
+            assert emu.stats.requests["DELETE /v1/tasks/{task_id}"] == 1
+        assert code == 130
+        assert re.search(r"Cancel task (video_\w+)\? Otherwise it goes on running\. \[y/N\] ", screen)
+        assert re.search(r"lemonvideo: cancelled task video_\w+", screen)
+
+    def test_no_leaves_it_running_and_prints_the_resume_command(self) -> None:
+        with fast_emulator(queue_seconds=3600) as emu:
+            code, screen = self._interrupt_and_answer(emu, "n")
+            assert emu.stats.requests["DELETE /v1/tasks/{task_id}"] == 0
+        assert code == 130
+        assert re.search(r"interrupted; task (video_\w+) goes on; resume with: lemonvideo wait \1", screen)

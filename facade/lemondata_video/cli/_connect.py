@@ -22,6 +22,7 @@ EMULATOR_TASK_SECONDS: Final = 60.0
 EMULATOR_QUEUE_SECONDS: Final = 6.0
 # Against the local emulator, poll at least this often (real seconds) so the bar moves smoothly.
 EMULATOR_MAX_POLL_INTERVAL: Final = 0.5
+EMULATED_NOTE: Final = "but the built-in emulator's tasks end with this command"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._task import Task
 from ._common import check_target, client_for, resume_command, save, task_json, wait_with_bar
-from ._connect import connect
+from ._connect import EMULATED_NOTE, connect
 from ._exits import INTERRUPTED, OK, CLIError, one_line
 from ._fields import fields_from_args
 from ._output import Output, is_terminal
@@ -44,18 +44,31 @@ def deferred_interrupt() -> Iterator[list[bool]]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _ask_cancel(task_id: str, out: Output, ask: Callable[[str], str]) -> bool:
+def ask_on_terminal(question: str, out: Output) -> str:
+    """Ask on stderr, read the answer from stdin; "" when there is no answer."""
+    out.stderr.write(question)
+    out.stderr.flush()
+    return sys.stdin.readline()
+
+
+def _ask_cancel(task_id: str, out: Output, ask: Callable[[str, Output], str]) -> bool:
     if not (is_terminal(sys.stdin) and is_terminal(out.stderr)):
         return False
     try:
-        answer = ask(f"\nCancel task {task_id}? It is otherwise left running. [y/N] ")
+        answer = ask(f"Cancel task {task_id}? Otherwise it goes on running. [y/N] ", out)
     except (EOFError, KeyboardInterrupt):
         return False
     return answer.strip().lower() in ("y", "yes")
 
 
 def on_interrupt(
-    client: VideoClient, task: Task, args: argparse.Namespace, out: Output, ask: Callable[[str], str] = input
+    client: VideoClient,
+    task: Task,
+    args: argparse.Namespace,
+    out: Output,
+    *,
+    ask: Callable[[str, Output], str] = ask_on_terminal,
+    note: str = "",
 ) -> int:
     """Ctrl-C while waiting: cancel (when asked to), else say how to resume; exit 130."""
     resume = resume_command("wait", task.id, args.out)
@@ -68,7 +81,7 @@ def on_interrupt(
         out.notice(f"cancelled task {cancelled.id}")
         out.result(task_json(cancelled, interrupted=True), "")
         return INTERRUPTED
-    msg = f"interrupted; task {task.id} goes on; resume with: {resume}"
+    msg = f"interrupted; task {task.id} goes on; resume with: {resume}{note}"
     raise CLIError(msg, code=INTERRUPTED, task_id=task.id, resume=resume)
 
 
@@ -96,7 +109,8 @@ def run_generate(args: argparse.Namespace, out: Output) -> int:
             out.notice(f"submitted task {task.id} ({task.model or args.model})")
             final = wait_with_bar(client, task, conn=conn, out=out, timeout=args.timeout, out_path=args.out)
         except KeyboardInterrupt:
-            return on_interrupt(client, task, args, out)
+            note = f" ({EMULATED_NOTE})" if conn.emulated else ""
+            return on_interrupt(client, task, args, out, note=note)
         path = save(client, final, out=out, out_path=args.out, overwrite=args.overwrite)
         out.result(task_json(final, path=str(path)), str(path))
         return OK
