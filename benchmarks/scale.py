@@ -1,0 +1,158 @@
+"""Scale: thousands of concurrent ``wait``s on one AsyncVideoClient under a requests-per-minute budget.
+
+The emulator runs in its own process on ``RealClock(time_scale=S)``, with the service's
+budget (1,000 requests per emulated minute per key) and task durations log-uniform in
+20-600 emulated seconds. The client runs in another process: one ``AsyncVideoClient``
+creates every task and waits on all of them at once, its ``wait`` on a clock and sleep
+scaled by the same S, and its budget given as ``rate_limit = 1000 * S`` requests per real
+minute, which is 1,000 per emulated minute. Figures: the 429s the emulator answered, the
+client's peak RSS, and its CPU per request against raw httpx sending the same mix of
+requests (the creates, then polls round-robin) at the same pace, in a second client
+process against the same emulator with another key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from typing import Any
+
+import httpx
+from lemondata_video import AsyncVideoClient
+
+from ._common import Figure, cpu_seconds, peak_rss_mb, run_worker
+
+BUDGET_RPM = 1000.0
+RSS_TARGET_MB = 250.0
+CPU_TARGET = 1.2
+CREATE_ROUTE = "POST /v1/videos/generations"
+POLL_ROUTE = "GET /v1/tasks/{task_id}"
+WAIT_TIMEOUT_EMULATED = 24 * 3600.0
+CONNECTIONS = 100
+
+
+async def facade_run(opts: dict[str, Any]) -> dict[str, float]:
+    scale = float(opts["time_scale"])
+
+    def clock() -> float:
+        return time.monotonic() * scale
+
+    async def sleep(seconds: float) -> None:
+        await asyncio.sleep(seconds / scale)
+
+    client = AsyncVideoClient(
+        api_key=opts["api_key"], base_url=opts["base_url"], rate_limit=BUDGET_RPM * scale
+    )
+
+    async def one() -> str:
+        task = await client.create("a lemon, rolling", model="sora-2")
+        done = await client.wait(task, clock=clock, sleep=sleep, timeout=WAIT_TIMEOUT_EMULATED)
+        return done.status.value
+
+    cpu, start = cpu_seconds(), time.perf_counter()
+    async with client:
+        statuses = await asyncio.gather(*(one() for _ in range(int(opts["tasks"]))))
+    completed = sum(status == "completed" for status in statuses)
+    return {"cpu": cpu_seconds() - cpu, "seconds": time.perf_counter() - start, "completed": completed}
+
+
+async def raw_run(opts: dict[str, Any]) -> dict[str, float]:
+    """The same creates and polls with httpx alone, paced evenly at the same budget."""
+    interval = 60.0 / (BUDGET_RPM * float(opts["time_scale"]))
+    polls_left = int(opts["polls"])
+    next_slot = time.monotonic()
+
+    async def turn() -> None:
+        nonlocal next_slot
+        now = time.monotonic()
+        slot = max(next_slot, now)
+        next_slot = slot + interval
+        await asyncio.sleep(slot - now)
+
+    headers = {"Authorization": f"Bearer {opts['api_key']}"}
+    limits = httpx.Limits(max_connections=CONNECTIONS)
+    async with httpx.AsyncClient(base_url=opts["base_url"], headers=headers, limits=limits) as http:
+
+        async def one() -> None:
+            nonlocal polls_left
+            await turn()
+            body = {"prompt": "a lemon, rolling", "model": "sora-2"}
+            poll_url = (await http.post("/v1/videos/generations", json=body)).json()["poll_url"]
+            while polls_left > 0:
+                polls_left -= 1
+                await turn()
+                (await http.get(poll_url)).json()
+
+        cpu, start = cpu_seconds(), time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(int(opts["tasks"]))))
+    return {"cpu": cpu_seconds() - cpu, "seconds": time.perf_counter() - start}
+
+
+def worker(how: str, opts: dict[str, Any]) -> dict[str, float]:
+    result = asyncio.run(facade_run(opts) if how == "facade" else raw_run(opts))
+    return {**result, "peak_rss_mb": peak_rss_mb()}
+
+
+def run(*, tasks: int, time_scale: float) -> list[Figure]:
+    # Not at the top: the client worker imports this module, and its RSS must not include the emulator's.
+    from .emulator_proc import EmulatorProcess  # noqa: PLC0415
+
+    emulator_options = {
+        "time_scale": time_scale,
+        "rate_limit": int(BUDGET_RPM),
+        "task_seconds": [20.0, 600.0],
+        "queue_seconds": 0.0,
+    }
+    with EmulatorProcess(**emulator_options) as emu:
+        common = {"base_url": emu.base_url, "time_scale": time_scale, "tasks": tasks}
+        ours = run_worker("scale", "facade", json.dumps({**common, "api_key": emu.api_keys[0]}))
+        seen = emu.stats()
+        creates, polls = seen["requests"].get(CREATE_ROUTE, 0), seen["requests"].get(POLL_ROUTE, 0)
+        requests = sum(seen["requests"].values())
+        raw_options = {**common, "api_key": emu.api_keys[1], "polls": polls}
+        theirs = run_worker("scale", "raw", json.dumps(raw_options))
+        after = emu.stats()
+    refused = seen["rate_limited"]
+    raw_requests = sum(after["requests"].values()) - requests
+    minutes = ours["seconds"] * time_scale / 60
+    note = (
+        f"{tasks} tasks, time scale {time_scale:g}: {creates} creates + {polls} polls in "
+        f"{ours['seconds']:.0f} s ({minutes:.1f} emulated min, {requests / minutes:.0f}/min); "
+        f"{int(ours['completed'])} completed"
+    )
+    return [
+        Figure(
+            key="scale.429s",
+            label="429 answers",
+            value=seen["rate_limited"],
+            baseline=None,
+            unit="",
+            target=0,
+            note=note,
+        ),
+        Figure(
+            key="scale.rss",
+            label="client peak RSS",
+            value=ours["peak_rss_mb"],
+            baseline=None,
+            unit="MB",
+            target=RSS_TARGET_MB,
+            note=f"raw httpx client: {theirs['peak_rss_mb']:.0f} MB",
+        ),
+        Figure(
+            key="scale.cpu",
+            label="client CPU per request",
+            value=1e6 * ours["cpu"] / requests,
+            baseline=1e6 * theirs["cpu"] / raw_requests,
+            baseline_label="raw httpx",
+            unit="us",
+            target=CPU_TARGET,
+            note=f"raw httpx sent {raw_requests} requests, {after['rate_limited'] - refused} 429s",
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    print(json.dumps(worker(sys.argv[1], json.loads(sys.argv[2]))))
