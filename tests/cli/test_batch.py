@@ -101,6 +101,9 @@ class TestBatchRun:
         states = {r["id"]: (r["state"], r["error"]) for r in report(tmp_path / "o")}
         assert states["bad"][0] == "invalid" and "did you mean 'sora-2'" in states["bad"][1]
         assert states["ok"][0] == "failed"
+        db = sqlite3.connect(tmp_path / "o" / jn.JOURNAL_NAME)
+        events = db.execute("SELECT state FROM events WHERE job_id = 'bad' ORDER BY seq").fetchall()
+        assert events == [("invalid",)]  # refused before it was ever journaled as submitting
 
     def test_bad_jobs_file_exits_3_and_a_missing_one_2(self, env: dict[str, str], tmp_path: Path) -> None:
         (tmp_path / "jobs.jsonl").write_text('{"prompt": "a"}\n{"prompt": 5}\n')

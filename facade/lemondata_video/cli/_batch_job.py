@@ -19,7 +19,7 @@ from .._exceptions import (
 from .._task import Task
 from . import _journal as jn
 from ._exits import one_line
-from ._fields import fields_from_job
+from ._fields import check_request, fields_from_job
 from ._jobs import Job
 
 if TYPE_CHECKING:
@@ -74,10 +74,12 @@ class Runner:
             await self._download(job, task, target)
 
     async def _create(self, job: Job) -> str | None:
+        fields = fields_from_job(job.fields, base=self.jobs_dir)
         try:
-            fields = fields_from_job(job.fields, base=self.jobs_dir)
-        except LemonDataError as exc:
-            self._set(job, jn.INVALID, error=one_line(exc))
+            check_request(job.prompt, fields)  # before the journal: an invalid job is never "submitting"
+        except RequestValidationError as exc:
+            self.journal.reject(job.id, fingerprint=job.fingerprint, out=job.out, error=one_line(exc))
+            self.on_change(job.id, jn.INVALID)
             return None
         self.journal.submitting(job.id, fingerprint=job.fingerprint, out=job.out)
         self.on_change(job.id, jn.SUBMITTING)

@@ -9,6 +9,8 @@ from typing import Any, Final
 
 from lemondata_api.model_matrix import DEFAULT_MODEL, OPERATIONS
 
+from .._capabilities import build_request
+
 URL_PREFIXES: Final = ("http://", "https://")
 # Options copied as they are into create fields: (option destination, API field).
 PLAIN_FIELDS: Final = (
@@ -92,6 +94,15 @@ def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
     if args.reference_image:
         fields["reference_images"] = [image_value(v) for v in args.reference_image]
     return fields
+
+
+def check_request(prompt: str, fields: Mapping[str, Any]) -> None:
+    """Raise RequestValidationError if the client would refuse this create (nothing is sent)."""
+    rest = dict(fields)
+    model = rest.pop("model", DEFAULT_MODEL)
+    operation = rest.pop("operation", None)
+    allow = bool(rest.pop("allow_unknown_model", False))
+    build_request(prompt, model=model, operation=operation, fields=rest, allow_unknown_model=allow)
 
 
 def fields_from_job(job: Mapping[str, Any], *, base: Path) -> dict[str, Any]:

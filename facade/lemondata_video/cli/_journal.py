@@ -90,6 +90,18 @@ class Journal:
             )
             self._event(job_id, SUBMITTING, None, fingerprint, now)
 
+    def reject(self, job_id: str, *, fingerprint: str, out: str, error: str) -> None:
+        """Record a job refused before sending (invalid): nothing was created, a rerun may send it."""
+        now = time.time()
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(
+                "INSERT OR REPLACE INTO jobs (job_id, fingerprint, state, out, error, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (job_id, fingerprint, INVALID, out, error, now),
+            )
+            self._event(job_id, INVALID, None, error, now)
+
     def update(self, job_id: str, state: str, **values: Any) -> None:
         """Set a job's state and any of COLUMNS, and log the change."""
         unknown = set(values) - set(COLUMNS)
