@@ -51,13 +51,13 @@ def worker(how: str, url: str, dest: Path) -> dict[str, float]:
     return {"seconds": elapsed, "bytes": size, "rss_growth_mb": peak_rss_mb() - before}
 
 
-def run(*, size: int, repetitions: int, workdir: Path) -> list[Figure]:
+def run(*, size: int, repetitions: int, workdir: str) -> list[Figure]:
     results: dict[str, list[dict[str, float]]] = {"facade": [], "raw": []}
     with EmulatorProcess() as emu:
         url = f"{emu.file_host_url}/blob/{size}"
         for _ in range(repetitions):
             for how in ("raw", "facade"):
-                dest = workdir / f"bench-download-{how}.bin"
+                dest = Path(workdir) / f"bench-download-{how}.bin"
                 os.sync()  # no dirty pages of an earlier run to write back during this one
                 try:
                     result = run_worker("download", how, url, str(dest))
