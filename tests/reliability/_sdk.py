@@ -1,0 +1,44 @@
+"""The SDK names the reliability tests use, imported in one place."""
+
+from __future__ import annotations
+
+from lemondata_video._client import VideoClient
+from lemondata_video._exceptions import (
+    APIConnectionError,
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    DownloadError,
+    DownloadExistsError,
+    LemonDataError,
+    NotFoundError,
+    RateLimitError,
+    RequestValidationError,
+    ServerError,
+    TaskCancelledError,
+    TaskFailedError,
+    TaskMayExistError,
+)
+from lemondata_video._task import Task, TaskStatus
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "DownloadError",
+    "DownloadExistsError",
+    "LemonDataError",
+    "NotFoundError",
+    "RateLimitError",
+    "RequestValidationError",
+    "ServerError",
+    "Task",
+    "TaskCancelledError",
+    "TaskFailedError",
+    "TaskMayExistError",
+    "TaskStatus",
+    "VideoClient",
+]
