@@ -15,7 +15,6 @@ time-scaled benchmarks run minutes of budget in milliseconds.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import threading
 import time
@@ -32,7 +31,9 @@ class RequestBudget:
     Args:
         per_minute: the budget, requests per minute (> 0).
         burst: how many requests may go back to back after an idle spell (>= 1).
-        clock: monotonic seconds; sleep and asleep: how the sync and async callers wait.
+        clock: monotonic seconds; sleep and asleep: how the sync and async callers wait
+            (`asleep` defaults to `asyncio.sleep`, imported only when first needed: a sync
+            program does not pay for importing asyncio).
 
     Raises:
         ValueError: if `per_minute` is not a finite number above 0 or `burst` is below 1.
@@ -45,7 +46,7 @@ class RequestBudget:
         burst: int = DEFAULT_BURST,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
-        asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        asleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         if isinstance(per_minute, bool) or not math.isfinite(per_minute) or per_minute <= 0:
             msg = f"rate_limit must be a number of requests per minute above 0, not {per_minute!r}"
@@ -82,6 +83,10 @@ class RequestBudget:
         """Wait (with the async sleep) until this caller may send one request."""
         delay = self.reserve()
         if delay > 0:
+            if self._asleep is None:
+                import asyncio  # noqa: PLC0415  (see __init__)
+
+                self._asleep = asyncio.sleep
             await self._asleep(delay)
 
     def __repr__(self) -> str:
