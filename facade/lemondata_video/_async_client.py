@@ -1,0 +1,260 @@
+"""AsyncVideoClient: the asyncio twin of VideoClient, with the same rules and errors."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+from lemondata_api import AuthenticatedClient
+from lemondata_api.api.tasks import cancel_task, get_task, get_video_generation_legacy
+from lemondata_api.api.videos import create_video_generation
+from lemondata_api.models import VideoGenerationCreated, VideoGenerationRequest, VideoTask
+
+from . import _capabilities, _download, _transport
+from ._base import Route, WaitState, create_failure, fingerprint, logger, route_for, task_id_of
+from ._capabilities import ModelInfo
+from ._config import USER_AGENT, BearerAuth, api_timeout, mask_key, resolve_api_key, resolve_base_url
+from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, DEFAULT_WAIT_TIMEOUT
+from ._exceptions import LemonDataError
+from ._retry import retry_delay, should_retry
+from ._task import Task, TaskStatus
+
+ProgressCallback = Callable[[int, int | None], None]
+
+
+class AsyncVideoClient:
+    """The asyncio client of the LemonData video API. Use `async with`, or call `aclose()`.
+
+    The key comes from `api_key` or LEMONDATA_API_KEY, the base URL from `base_url` or
+    LEMONDATA_BASE_URL. A given `http_client` is configured for the API (base URL,
+    origin-bound auth, a response hook) and left open on close.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        allow_unknown_models: bool = False,
+        http_client: httpx.AsyncClient | None = None,
+        file_http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        key = resolve_api_key(api_key)
+        self.base_url = resolve_base_url(base_url)
+        self.max_retries = max_retries
+        self.allow_unknown_models = allow_unknown_models
+        self._secret = key
+        self._masked = mask_key(key)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(timeout=api_timeout(timeout))
+        self._http.base_url = self.base_url
+        self._http.auth = BearerAuth(key, base_url=self.base_url)
+        if self._http.headers.get("User-Agent", "").startswith("python-httpx/"):
+            self._http.headers["User-Agent"] = USER_AGENT
+        self._http.event_hooks["response"].append(_transport.acapture_response)
+        self._api = AuthenticatedClient(base_url=str(self.base_url), token=self._masked)
+        self._api.set_async_httpx_client(self._http)
+        self._owns_files = file_http_client is None
+        self._files = file_http_client or httpx.AsyncClient(
+            timeout=api_timeout(timeout), follow_redirects=True, headers={"User-Agent": USER_AGENT}
+        )
+        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self._rng = random.Random()
+        self._warned: set[str] = set()
+
+    def __repr__(self) -> str:
+        return f"AsyncVideoClient(base_url={str(self.base_url)!r}, api_key={self._masked!r})"
+
+    async def create(
+        self,
+        prompt: str,
+        *,
+        model: str = "sora-2",
+        operation: str | None = None,
+        allow_unknown_model: bool | None = None,
+        **fields: Any,
+    ) -> Task:
+        """Validate and submit a generation; return the new task (status `pending`).
+
+        Raises RequestValidationError before any request; TaskMayExistError when the
+        request was sent and its outcome is unknown (it is never resent then).
+        """
+        allow = self.allow_unknown_models if allow_unknown_model is None else allow_unknown_model
+        body = _capabilities.build_request(
+            prompt, model=model, operation=operation, fields=fields, allow_unknown_model=allow
+        )
+        request = VideoGenerationRequest.from_dict(body)
+        try:
+            payload = await self._retrying(
+                lambda: create_video_generation.asyncio_detailed(client=self._api, body=request),
+                expect=VideoGenerationCreated,
+                idempotent=False,
+            )
+        except LemonDataError as exc:
+            raise create_failure(exc, fingerprint=fingerprint(body)) from exc
+        return Task.from_payload(payload)
+
+    async def get(self, task: Task | str) -> Task:
+        """The task's current state; follows `task.poll_url` when it is on the API's origin."""
+        return await self._poll(task, retries=self.max_retries)
+
+    async def cancel(self, task: Task | str) -> Task:
+        """Cancel a task that has not started running; ConflictError when it cannot be cancelled."""
+        ident = task_id_of(task)
+        payload = await self._retrying(
+            lambda: cancel_task.asyncio_detailed(ident, client=self._api), expect=VideoTask, idempotent=True
+        )
+        return Task.from_payload(payload, task_id=ident)
+
+    async def wait(
+        self,
+        task: Task | str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_update: Callable[[Task], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> Task:
+        """Poll until the task completes and return it.
+
+        Raises TaskFailedError or TaskCancelledError when it ends without a video,
+        WaitTimeoutError (carrying the last task seen) at the deadline, and the API
+        error of a poll that cannot succeed (401, 403, 404, ...).
+        """
+        state = WaitState(task, timeout=timeout, clock=clock, on_update=on_update, rng=self._rng)
+        if state.last is not None and state.seen(state.last):
+            return state.last
+        delay = state.next_sleep()
+        while True:
+            await sleep(delay)
+            try:
+                polled = await self._poll(state.ref, retries=0)
+            except LemonDataError as exc:
+                state.failed(exc)
+            else:
+                if state.seen(polled):
+                    return polled
+            delay = state.next_sleep()
+            state.log_poll(delay)
+
+    async def generate(
+        self,
+        prompt: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_update: Callable[[Task], None] | None = None,
+        **create_kwargs: Any,
+    ) -> Task:
+        """`create` then `wait`; the errors of both."""
+        task = await self.create(prompt, **create_kwargs)
+        return await self.wait(task, timeout=timeout, on_update=on_update)
+
+    async def download(
+        self,
+        task: Task | str,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        overwrite: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> Path:
+        """Save the first output video to `path` (a file or directory; default `<task id>.mp4` here)."""
+        done = await self._completed(task)
+        dest = _download.resolve_target(path, done, 0)
+        return await _download.adownload_file(
+            self._files, done.videos[0].url, dest, overwrite=overwrite, on_progress=on_progress
+        )
+
+    async def download_all(
+        self,
+        task: Task | str,
+        directory: str | os.PathLike[str] | None = None,
+        *,
+        overwrite: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> list[Path]:
+        """Save every output video into `directory` (default: the current directory)."""
+        done = await self._completed(task)
+        folder = Path(directory) if directory is not None else Path.cwd()
+        return [
+            await _download.adownload_file(
+                self._files,
+                video.url,
+                folder / _download.default_filename(done, index),
+                overwrite=overwrite,
+                on_progress=on_progress,
+            )
+            for index, video in enumerate(done.videos)
+        ]
+
+    def models(self, *, operation: str | None = None, provider: str | None = None) -> list[ModelInfo]:
+        """Models of the local capability matrix; no request is made."""
+        return _capabilities.list_models(operation=operation, provider=provider)
+
+    async def aclose(self) -> None:
+        """Close the connection pools this client opened."""
+        if self._owns_http:
+            await self._http.aclose()
+        if self._owns_files:
+            await self._files.aclose()
+
+    async def __aenter__(self) -> AsyncVideoClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def _poll(self, task: Task | str, *, retries: int) -> Task:
+        route = route_for(task, base_url=self.base_url, warned=self._warned)
+        payload = await self._retrying(
+            lambda: self._get_op(route), expect=VideoTask, idempotent=True, retries=retries
+        )
+        return Task.from_payload(payload, task_id=route.task_id)
+
+    async def _get_op(self, route: Route) -> object:
+        if route.kind == "url":
+            return await self._http.get(route.url)
+        op = get_task if route.kind == "task" else get_video_generation_legacy
+        return await op.asyncio_detailed(route.task_id, client=self._api)
+
+    async def _completed(self, task: Task | str) -> Task:
+        current = task if isinstance(task, Task) and task.videos else await self.get(task)
+        if current.status is not TaskStatus.COMPLETED or not current.videos:
+            msg = (
+                f"task {current.id} has no video to download: it is {current.raw_status}"
+                + (f" ({current.error})" if current.error else "")
+                + f". Wait for it with client.wait({current.id!r})"
+            )
+            raise LemonDataError(msg)
+        return current
+
+    async def _retrying(
+        self,
+        op: Callable[[], Awaitable[object]],
+        *,
+        expect: type[_transport.Model],
+        idempotent: bool,
+        retries: int | None = None,
+    ) -> dict[str, Any]:
+        limit = self.max_retries if retries is None else retries
+        for attempt in range(limit + 1):
+            try:
+                return await _transport.acall(op, expect=expect, secret=self._secret)
+            except LemonDataError as exc:
+                if attempt >= limit or not should_retry(exc, idempotent=idempotent):
+                    raise
+                delay = retry_delay(attempt + 1, retry_after=getattr(exc, "retry_after", None), rng=self._rng)
+                logger.debug("retrying in %.1f s after: %s", delay, exc)
+                await self._sleep(delay)
+        msg = "unreachable: the retry loop always returns or raises"
+        raise AssertionError(msg)

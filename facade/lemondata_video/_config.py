@@ -1,0 +1,104 @@
+"""Client configuration: the API key, the base URL, and the pieces built from them.
+
+The key is read from the argument or LEMONDATA_API_KEY and then only handed to
+`BearerAuth`, which adds it to requests for the API's own origin and no other.
+Everything that may be shown (reprs, logs, messages) gets `mask_key`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Generator
+from typing import Final
+
+import httpx
+
+from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT
+from ._exceptions import LemonDataError, RequestValidationError
+
+VERSION: Final = "0.1.0"
+USER_AGENT: Final = f"lemondata-video/{VERSION}"
+LOOPBACK_NAMES: Final = frozenset({"localhost"})
+MASK_VISIBLE: Final = 4
+MASK_MIN_LENGTH: Final = 12
+
+
+def resolve_api_key(api_key: str | None) -> str:
+    """The key from the argument, else from LEMONDATA_API_KEY; LemonDataError when neither is set."""
+    key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
+    if not key or not key.strip():
+        msg = f"no API key: pass api_key=... or set {API_KEY_ENV}"
+        raise LemonDataError(msg)
+    return key.strip()
+
+
+def mask_key(key: str) -> str:
+    """`sk-...abcd`: enough to tell keys apart, never enough to use one."""
+    if len(key) < MASK_MIN_LENGTH:
+        return "***"
+    return f"{key[:3]}...{key[-MASK_VISIBLE:]}"
+
+
+def resolve_base_url(base_url: str | None) -> httpx.URL:
+    """The API's root URL without a trailing `/v1` or `/`; plain http only for loopback hosts.
+
+    Raises RequestValidationError (a ValueError) for an unusable or insecure URL.
+    """
+    raw = base_url if base_url is not None else os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    text = raw.strip().rstrip("/")
+    if text.endswith("/v1"):
+        text = text[: -len("/v1")].rstrip("/")
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL as exc:
+        msg = f"base_url {raw!r} is not a valid URL ({exc})"
+        raise RequestValidationError(msg, param="base_url") from exc
+    if url.scheme not in ("http", "https") or not url.host or url.query or url.fragment:
+        msg = f"base_url must be an http(s) URL with a host and no query, not {raw!r}"
+        raise RequestValidationError(msg, param="base_url")
+    if url.scheme == "http" and not is_loopback(url.host):
+        msg = (
+            f"base_url {raw!r} uses plain http to a non-loopback host, which would send the API key "
+            "unencrypted; use https (plain http is accepted only for localhost, 127.0.0.0/8 and ::1)"
+        )
+        raise RequestValidationError(msg, param="base_url")
+    return url
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1."""
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """Scheme, host and effective port: two URLs with the same origin may share credentials."""
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return (url.scheme, url.host.lower(), url.port if url.port is not None else default)
+
+
+class BearerAuth(httpx.Auth):
+    """Adds `Authorization: Bearer <key>` to requests for the API's origin only."""
+
+    def __init__(self, key: str, *, base_url: httpx.URL) -> None:
+        self._header = f"Bearer {key}"
+        self._origin = origin(base_url)
+
+    def __repr__(self) -> str:
+        return f"BearerAuth(origin={self._origin!r})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Attach the key when the request goes to the API's own origin."""
+        if origin(request.url) == self._origin:
+            request.headers["Authorization"] = self._header
+        yield request
+
+
+def api_timeout(timeout: float) -> httpx.Timeout:
+    """The per-request timeout, with a shorter connect phase."""
+    return httpx.Timeout(timeout, connect=min(timeout, DEFAULT_CONNECT_TIMEOUT))

@@ -1,0 +1,82 @@
+"""When a failed request is retried, and how long to wait before the next attempt.
+
+Pure functions, so the loops in the clients stay short and the rules are tested
+alone. GET and DELETE are retried on connection errors, timeouts, 429 and
+500/502/503/504. A create is retried only when it provably created nothing: the
+connection was never made (refused or connect timeout), or the answer was 429.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import random
+from typing import Final
+
+import httpx
+
+from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
+from ._exceptions import APIConnectionError, LemonDataError, RateLimitError, ServerError
+
+RETRYABLE_STATUSES: Final = frozenset({500, 502, 503, 504})
+# Transport failures that happen before a byte of the request is sent.
+NOT_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout)
+
+
+def was_not_sent(error: BaseException) -> bool:
+    """True when `error` (or its cause) proves the request never reached the service."""
+    return isinstance(error, NOT_SENT) or isinstance(error.__cause__, NOT_SENT)
+
+
+def should_retry(error: LemonDataError, *, idempotent: bool) -> bool:
+    """Whether a request that failed with `error` may be sent again.
+
+    `idempotent` is True for GET and DELETE; a create (False) is retried only
+    after a 429 or a connection that was never made.
+    """
+    if isinstance(error, RateLimitError):
+        return error.retry_after is None or error.retry_after <= MAX_RETRY_AFTER
+    if not idempotent:
+        return was_not_sent(error)
+    if isinstance(error, APIConnectionError):
+        return True
+    return isinstance(error, ServerError) and error.status_code in RETRYABLE_STATUSES
+
+
+def retry_delay(attempt: int, *, retry_after: float | None = None, rng: random.Random | None = None) -> float:
+    """Seconds to wait before retry number `attempt` (1 for the first retry).
+
+    The service's Retry-After wins when given (up to MAX_RETRY_AFTER); otherwise
+    exponential backoff with full jitter, capped at MAX_RETRY_DELAY.
+    """
+    if retry_after is not None:
+        return min(max(retry_after, 0.0), MAX_RETRY_AFTER)
+    ceiling = min(MAX_RETRY_DELAY, INITIAL_RETRY_DELAY * 2 ** max(attempt - 1, 0))
+    return (rng or random).uniform(0.0, ceiling)
+
+
+def parse_retry_after(value: str | float | None, *, now: float) -> float | None:
+    """Seconds from a Retry-After value: a number of seconds or an HTTP date.
+
+    `now` is the current Unix time (for the date form). None when absent or unreadable.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        try:
+            seconds = float(value.strip())
+        except ValueError:
+            return _seconds_until(value, now=now)
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _seconds_until(date: str, *, now: float) -> float | None:
+    try:
+        when = email.utils.parsedate_to_datetime(date)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(when.timestamp() - now, 0.0)
