@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,9 +46,14 @@ class Video:
 
 
 def _num(value: object) -> float | None:
+    """A finite number, or None (also for NaN, infinities and integers no float holds)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _int(value: object) -> int | None:

@@ -11,6 +11,7 @@ from lemondata_video._exceptions import (
     ConflictError,
     DownloadError,
     DownloadExistsError,
+    InvalidFieldError,
     LemonDataError,
     NotFoundError,
     RateLimitError,
@@ -19,6 +20,7 @@ from lemondata_video._exceptions import (
     TaskCancelledError,
     TaskFailedError,
     TaskMayExistError,
+    UnexpectedResponseError,
 )
 from lemondata_video._task import Task, TaskStatus
 
@@ -30,6 +32,7 @@ __all__ = [
     "ConflictError",
     "DownloadError",
     "DownloadExistsError",
+    "InvalidFieldError",
     "LemonDataError",
     "NotFoundError",
     "RateLimitError",
@@ -40,5 +43,6 @@ __all__ = [
     "TaskFailedError",
     "TaskMayExistError",
     "TaskStatus",
+    "UnexpectedResponseError",
     "VideoClient",
 ]
