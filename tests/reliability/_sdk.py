@@ -1,9 +1,8 @@
-"""The SDK names the reliability tests use, imported in one place."""
+"""The SDK names the reliability tests use, from the public surface, imported in one place."""
 
 from __future__ import annotations
 
-from lemondata_video._client import VideoClient
-from lemondata_video._exceptions import (
+from lemondata_video import (
     APIConnectionError,
     APIError,
     AuthenticationError,
@@ -17,12 +16,14 @@ from lemondata_video._exceptions import (
     RateLimitError,
     RequestValidationError,
     ServerError,
+    Task,
     TaskCancelledError,
     TaskFailedError,
     TaskMayExistError,
+    TaskStatus,
     UnexpectedResponseError,
+    VideoClient,
 )
-from lemondata_video._task import Task, TaskStatus
 
 __all__ = [
     "APIConnectionError",
