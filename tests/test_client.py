@@ -547,3 +547,15 @@ def test_models_come_from_the_local_matrix(driver: Driver, httpx_mock: HTTPXMock
     assert models
     assert all("image-to-video" in m.operations for m in models)
     assert httpx_mock.get_requests() == []
+
+
+def test_negative_max_retries_is_refused() -> None:
+    with pytest.raises(ValueError, match="max_retries must be 0 or more, not -1"):
+        VideoClient(api_key=KEY, max_retries=-1)
+
+
+def test_sharing_an_http_client_installs_one_hook() -> None:
+    with httpx.Client() as http:
+        VideoClient(api_key=KEY, http_client=http)
+        VideoClient(api_key=KEY, http_client=http)
+        assert len(http.event_hooks["response"]) == 1

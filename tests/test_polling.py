@@ -110,11 +110,19 @@ class TestSchedule:
 
     def test_prediction_sleeps_until_shortly_before_the_finish(self) -> None:
         schedule = PollSchedule(rng=random.Random(1))
+        schedule.observe(30.0, 10.5)
+        schedule.observe(40.0, 20.5)
+        delay = schedule.next_delay(40.0)
+        # 79.5% left at 1%/s: finish at 119.5 s; wake about 10% earlier.
+        assert 0.9 * 71.55 <= delay <= 71.55
+
+    def test_whole_percents_are_read_as_truncated(self) -> None:
+        """10 then 20 may really be 10.99 then 20.0: wake before the earliest finish they allow."""
+        schedule = PollSchedule(rng=random.Random(1))
         schedule.observe(30.0, 10.0)
         schedule.observe(40.0, 20.0)
-        delay = schedule.next_delay(40.0)
-        # 80% left at 1%/s: finish at 120 s; wake about 10% earlier.
-        assert 0.9 * 72 <= delay <= 72
+        earliest = 79.0 / 1.1
+        assert 0.9 * 0.9 * earliest <= schedule.next_delay(40.0) <= 0.9 * earliest
 
     def test_prediction_never_sleeps_longer_than_the_cap(self) -> None:
         schedule = PollSchedule(rng=random.Random(1))

@@ -33,7 +33,8 @@ class VideoClient:
 
     The key comes from `api_key` or LEMONDATA_API_KEY, the base URL from `base_url` or
     LEMONDATA_BASE_URL. A given `http_client` is configured for the API (base URL,
-    origin-bound auth, a response hook) and left open on close.
+    origin-bound auth, a response hook; its own timeouts apply) and left open on close.
+    `file_http_client` fetches results from the file host and never carries the key.
     """
 
     def __init__(
@@ -48,6 +49,9 @@ class VideoClient:
         file_http_client: httpx.Client | None = None,
     ) -> None:
         key = resolve_api_key(api_key)
+        if max_retries < 0:
+            msg = f"max_retries must be 0 or more, not {max_retries}"
+            raise ValueError(msg)
         self.base_url = resolve_base_url(base_url)
         self.max_retries = max_retries
         self.allow_unknown_models = allow_unknown_models
@@ -59,7 +63,8 @@ class VideoClient:
         self._http.auth = BearerAuth(key, base_url=self.base_url)
         if self._http.headers.get("User-Agent", "").startswith("python-httpx/"):
             self._http.headers["User-Agent"] = USER_AGENT
-        self._http.event_hooks["response"].append(_transport.capture_response)
+        if _transport.capture_response not in self._http.event_hooks["response"]:
+            self._http.event_hooks["response"].append(_transport.capture_response)
         self._api = AuthenticatedClient(base_url=str(self.base_url), token=self._masked)
         self._api.set_httpx_client(self._http)
         self._owns_files = file_http_client is None
@@ -125,6 +130,10 @@ class VideoClient:
     ) -> Task:
         """Poll until the task completes and return it.
 
+        Polls follow `_polling.PollSchedule` (the first after about 25 s, sooner
+        near a finish predicted from progress); transient errors (connection,
+        timeouts, 429, 5xx, garbled answers) are retried until `timeout` seconds
+        have passed. `on_update` gets every change of status or progress.
         Raises TaskFailedError or TaskCancelledError when it ends without a video,
         WaitTimeoutError (carrying the last task seen) at the deadline, and the API
         error of a poll that cannot succeed (401, 403, 404, ...).

@@ -4,12 +4,14 @@ Two regimes. Without progress reports, the first poll comes at FIRST_POLL_AFTER
 (video generations take longer than that: earlier polls would only spend the
 rate-limit budget), then the interval grows with the cube root of the elapsed
 time up to STEADY_CAP, and past LONG_TASK_AFTER on towards MAX_POLL_INTERVAL.
-The numbers are tuned by simulation (tests/test_polling.py): on durations
-log-uniform over 20-600 s they need about 60% of the polls of a fixed 5 s loop
-at 1.5x its detection lag, which is close to the best any fixed schedule can do. With two or more progress
-samples, the rate predicts the finish: sleep until shortly before it, then poll
-densely; a task that overruns its prediction is polled with a growing interval
-that never exceeds the no-progress one.
+Tuned by simulation (tests/test_polling.py): on durations log-uniform over
+20-600 s this takes about 60% of the polls of a fixed 5 s loop at 1.5x its
+detection lag, within a few percent of the best any fixed schedule can do.
+
+With two or more progress samples the rate predicts the finish: sleep until
+shortly before it, then poll densely. Whole percents are read as truncated, so
+the prediction errs early rather than late; a task that overruns it is polled
+with a growing interval that never exceeds the no-progress one.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import attrs
 from ._constants import INITIAL_POLL_INTERVAL, MAX_POLL_INTERVAL, POLL_JITTER
 
 FIRST_POLL_AFTER: Final = 25.0
-STEADY_FACTOR: Final = 1.8
+STEADY_FACTOR: Final = 1.82
 STEADY_EXPONENT: Final = 0.33
 STEADY_CAP: Final = 8.5
 LONG_TASK_AFTER: Final = 600.0
@@ -51,8 +53,12 @@ def predicted_remaining(samples: list[tuple[float, float]], elapsed: float) -> f
     (t0, p0), (t1, p1) = samples[0], samples[-1]
     if t1 <= t0 or p1 <= p0:
         return None
-    rate = (p1 - p0) / (t1 - t0)
-    return (FULL - p1) / rate - (elapsed - t1)
+    if p0.is_integer() and p1.is_integer():
+        # Whole percents are truncated: take the fastest rate they allow, so as to wake early, not late.
+        p1_now, rate = p1 + 1.0, (p1 - p0 + 1.0) / (t1 - t0)
+    else:
+        p1_now, rate = p1, (p1 - p0) / (t1 - t0)
+    return max(FULL - p1_now, 0.0) / rate - (elapsed - t1)
 
 
 @attrs.define
