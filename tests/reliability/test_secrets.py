@@ -319,3 +319,16 @@ class TestCLI:
         for result in runs:
             assert SECRET_KEY not in result.stdout + result.stderr
             assert "LEAKCANARY" not in result.stdout + result.stderr
+
+
+class TestReportedNotYetFixed:
+    """Found here in a module still being written; reported. strict xfail: the marker goes once fixed."""
+
+    @pytest.mark.xfail(strict=True, reason="VideoClient sets auth on the shared httpx.Client: last key wins")
+    def test_two_clients_sharing_an_httpx_client_each_send_their_own_key(self) -> None:
+        wire = Wire({f"{API}/v1/tasks/": lambda r: task_json("/v1/tasks/video_1")})
+        shared = wire.client()
+        first = VideoClient(api_key=SECRET_KEY, base_url=API, http_client=shared)
+        VideoClient(api_key="sk-second-account-key-0000", base_url=API, http_client=shared)
+        first.get("video_1")
+        assert wire.seen[-1][2] == f"Bearer {SECRET_KEY}"
