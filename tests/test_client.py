@@ -152,6 +152,14 @@ class TestCreate:
             driver("create", prompt, **fields)
         assert httpx_mock.get_requests() == []
 
+    @pytest.mark.parametrize("value", [b"bytes", {1, 2}, object(), float("nan")])
+    def test_a_field_json_cannot_carry_sends_nothing(
+        self, driver: Driver, httpx_mock: HTTPXMock, value: object
+    ) -> None:
+        with pytest.raises(InvalidFieldError, match=r"^x_custom must be a JSON value"):
+            driver("create", "a cat", x_custom=value)
+        assert httpx_mock.get_requests() == []
+
     def test_unknown_model_allowed_by_the_client_option(self, flavour: str, httpx_mock: HTTPXMock) -> None:
         httpx_mock.add_response(method="POST", url=CREATE_URL, json=created_json())
         drv = Driver(flavour, allow_unknown_models=True)

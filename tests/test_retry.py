@@ -120,6 +120,8 @@ class TestParseRetryAfter:
         date = email.utils.formatdate(1_700_000_000, usegmt=True)
         assert parse_retry_after(date, now=1_700_000_100) == 0.0
 
-    @pytest.mark.parametrize("value", [None, "", "soon", "-5", "nan", True, "Mon, 99 Foo 2024"])
-    def test_unreadable(self, value: str | bool | None) -> None:
+    @pytest.mark.parametrize(
+        "value", [None, "", "soon", "-5", "nan", True, "Mon, 99 Foo 2024", [1], {"s": 1}]
+    )
+    def test_unreadable(self, value: object) -> None:
         assert parse_retry_after(value, now=0) is None

@@ -107,6 +107,11 @@ class TestApiError:
         error = api_error(_response(429, headers={"Retry-After": date}), secret=KEY, now=1_000_000)
         assert error.retry_after == 30.0
 
+    @pytest.mark.parametrize("value", [[1], {"seconds": 1}, "soon", True])
+    def test_odd_retry_after_in_the_body_is_ignored(self, value: object) -> None:
+        body = {"error": {"message": "slow down", "retry_after": value}}
+        assert api_error(_response(429, json=body), secret=KEY).retry_after is None
+
     def test_key_echoed_by_the_service_is_redacted(self) -> None:
         """Neither the key nor any bearer token reaches a message."""
         body = {"error": {"message": f"bad key {KEY}", "type": "x", "code": "invalid_api_key", "param": None}}
@@ -163,6 +168,13 @@ class TestThroughTheClient:
         """A 202 the generated code does not know still yields the task."""
         httpx_mock.add_response(url=task_url("video_abc"), status_code=202, json=task_json())
         assert driver("get", "video_abc").id == "video_abc"
+
+    def test_deeply_nested_json_is_unexpected(self, driver: Driver, httpx_mock: HTTPXMock) -> None:
+        """RecursionError from the JSON parser is absorbed like any other parse failure."""
+        driver.client.max_retries = 0
+        httpx_mock.add_response(url=task_url("video_abc"), content=b"[" * 100_000 + b"]" * 100_000)
+        with pytest.raises(UnexpectedResponseError):
+            driver("get", "video_abc")
 
     def test_redirect_status_is_unexpected(self, driver: Driver, httpx_mock: HTTPXMock) -> None:
         httpx_mock.add_response(url=task_url("video_abc"), status_code=302, headers={"Location": "/x"})

@@ -18,7 +18,7 @@ from lemondata_api.api.videos import create_video_generation
 from lemondata_api.models import VideoGenerationCreated, VideoGenerationRequest, VideoTask
 
 from . import _capabilities, _download, _transport
-from ._base import Route, WaitState, create_failure, fingerprint, logger, route_for, task_id_of
+from ._base import Route, WaitState, check_json, create_failure, fingerprint, logger, route_for, task_id_of
 from ._capabilities import ModelInfo
 from ._config import USER_AGENT, BearerAuth, api_timeout, mask_key, resolve_api_key, resolve_base_url
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, DEFAULT_WAIT_TIMEOUT
@@ -97,6 +97,7 @@ class AsyncVideoClient:
         body = _capabilities.build_request(
             prompt, model=model, operation=operation, fields=fields, allow_unknown_model=allow
         )
+        check_json(body)
         request = VideoGenerationRequest.from_dict(body)
         try:
             payload = await self._retrying(

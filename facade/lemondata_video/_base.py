@@ -89,6 +89,16 @@ def route_for(task: Task | str, *, base_url: httpx.URL, warned: set[str]) -> Rou
     return Route("url", ident, poll_url)
 
 
+def check_json(body: Mapping[str, Any]) -> None:
+    """InvalidFieldError, before anything is sent, for a field whose value JSON cannot carry."""
+    for name, value in body.items():
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError, RecursionError) as exc:
+            msg = f"{name} must be a JSON value (text, number, true/false, list or object), not {value!r:.60}"
+            raise InvalidFieldError(msg, param=name) from exc
+
+
 def fingerprint(body: Mapping[str, Any]) -> str:
     """The first hex digits of the SHA-256 of the body's canonical JSON."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)

@@ -55,12 +55,12 @@ def retry_delay(attempt: int, *, retry_after: float | None = None, rng: random.R
     return (rng or random).uniform(0.0, ceiling)
 
 
-def parse_retry_after(value: str | float | None, *, now: float) -> float | None:
+def parse_retry_after(value: object, *, now: float) -> float | None:
     """Seconds from a Retry-After value: a number of seconds or an HTTP date.
 
     `now` is the current Unix time (for the date form). None when absent or unreadable.
     """
-    if value is None or isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
     if isinstance(value, int | float):
         seconds = float(value)

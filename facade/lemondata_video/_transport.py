@@ -49,7 +49,7 @@ ERRORS_BY_STATUS: Final[Mapping[int, type[APIError]]] = {
 }
 EXCERPT_CHARS: Final = 200
 # What the generated parsing raises on bodies it does not expect.
-PARSE_ERRORS: Final = (ValueError, KeyError, TypeError, AttributeError)
+PARSE_ERRORS: Final = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
 _BEARER: Final = re.compile(r"Bearer\s+\S+", re.IGNORECASE)
 _CAPTURED: ContextVar[list[httpx.Response] | None] = ContextVar("lemondata_video_responses", default=None)
 
@@ -217,7 +217,7 @@ def _reason(status: int) -> str:
 def _envelope(response: httpx.Response) -> dict[str, Any]:
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     error = body.get("error") if isinstance(body, dict) else None
     return dict(error) if isinstance(error, dict) else {}
