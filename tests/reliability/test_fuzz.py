@@ -39,7 +39,7 @@ TASK = {
     "updated": 1706000095,
 }
 FUZZ = settings(
-    max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 
 # --- what users pass -------------------------------------------------------------------------------
