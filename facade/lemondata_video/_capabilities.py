@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import attrs
 from lemondata_api import model_matrix
-from lemondata_api.models import ReferenceRole, VideoGenerationRequest
+from lemondata_api.models import VideoGenerationRequest
 
 from . import _inputs
 from ._exceptions import CapabilityError, InvalidFieldError, UnknownModelError
 
 # Request fields the spec knows, from the generated request model.
 KNOWN_FIELDS = frozenset(f.name for f in attrs.fields(VideoGenerationRequest)) - {"additional_properties"}
-URL_FIELDS = ("image_url", "start_image", "end_image", "video_url")
-INTEGER_FIELDS = ("duration", "fps")
-STRING_FIELDS = ("aspect_ratio", "resolution", "negative_prompt", "user")
+# Arguments of build_request (and create) themselves, never fields.
+RESERVED_FIELDS = frozenset({"model", "prompt", "operation"})
+# Similarity above which an unknown field name is taken for a typo of a known one.
+FIELD_TYPO_CUTOFF = 0.8
+MODEL_TYPO_CUTOFF = 0.6
 # What each explicit operation needs among the inputs.
 REQUIRED_INPUTS: dict[str, tuple[tuple[str, ...], ...]] = {
     "image-to-video": (("image", "image_url"),),
@@ -86,12 +87,23 @@ def build_request(
     fields: Mapping[str, Any],
     allow_unknown_model: bool = False,
 ) -> dict[str, Any]:
-    """Check a create request and return its JSON body; raise RequestValidationError if invalid."""
+    """Check a create request and return its JSON body; nothing is sent.
+
+    The body holds `model`, `prompt`, `operation` (inferred from the inputs when
+    None, as the service would) and the given `fields`, with `outputAudio` renamed
+    `output_audio` and local image paths inlined as data URLs. Fields the spec does
+    not know are passed through, unless their name looks like a typo of a known one.
+    With `allow_unknown_model`, a model missing from the matrix is sent without
+    capability and duration checks; field values are still checked.
+
+    Raises InvalidFieldError, UnknownModelError or CapabilityError (all
+    RequestValidationError, a ValueError) naming the bad value and the fix.
+    """
     if not isinstance(prompt, str) or not prompt.strip():
         msg = f"prompt must be a non-empty string, not {prompt!r}"
         raise InvalidFieldError(msg, param="prompt")
-    body = _normalise_fields(fields)
     info = _check_model(model, allow_unknown_model=allow_unknown_model)
+    body = _normalise_fields(fields)
     inferred = operation is None
     op = infer_operation(body) if operation is None else _check_operation(operation)
     if not inferred:
@@ -104,85 +116,29 @@ def build_request(
 
 def _normalise_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     body = dict(fields)
+    for name in RESERVED_FIELDS & body.keys():
+        msg = f"{name} is an argument of its own, not a field; pass {name}=... to create()"
+        raise InvalidFieldError(msg, param=name)
     if "outputAudio" in body:
-        body.setdefault("output_audio", body.pop("outputAudio"))
+        if "output_audio" in body:
+            msg = "pass either output_audio or its alias outputAudio, not both"
+            raise InvalidFieldError(msg, param="output_audio")
+        body["output_audio"] = body.pop("outputAudio")
     for name in body:
-        if name not in KNOWN_FIELDS:
-            close = difflib.get_close_matches(name, sorted(KNOWN_FIELDS), n=1, cutoff=0.8)
-            if close:
-                msg = f"unknown field {name!r}; did you mean {close[0]!r}?"
-                raise InvalidFieldError(msg, param=name)
-    _inline_files(body)
-    _check_values(body)
+        _check_field_name(name)
+    _inputs.inline_files(body)
+    _inputs.check_fields(body)
     return body
 
 
-def _inline_files(body: dict[str, Any]) -> None:
-    """Turn local image paths into data URLs (a path given as image_url becomes `image`)."""
-    if isinstance(body.get("image_url"), Path):
-        if "image" in body:
-            msg = "pass either image or image_url, not both"
-            raise InvalidFieldError(msg, param="image")
-        body["image"] = body.pop("image_url")
-    for name in ("image", "start_image", "end_image"):
-        if isinstance(body.get(name), Path):
-            body[name] = _inputs.image_file_to_data_url(name, body[name])
-    refs = body.get("reference_images")
-    if isinstance(refs, list | tuple):
-        body["reference_images"] = [
-            _inputs.image_file_to_data_url("reference_images", r) if isinstance(r, Path) else r for r in refs
-        ]
-
-
-def _check_values(body: Mapping[str, Any]) -> None:
-    for name, (low, high) in model_matrix.FIELD_RANGES.items():
-        if name in body:
-            _inputs.check_number(name, body[name], low, high, integer=name in INTEGER_FIELDS)
-    if "image" in body and "image_url" in body:
-        msg = "pass either image or image_url, not both"
-        raise InvalidFieldError(msg, param="image")
-    if "image" in body:
-        _inputs.check_data_url("image", body["image"])
-    for name in URL_FIELDS:
-        if name in body:
-            if name in ("start_image", "end_image") and str(body[name]).startswith("data:"):
-                _inputs.check_data_url(name, body[name])
-            else:
-                _inputs.check_http_url(name, body[name])
-    _check_reference_images(body)
-    _check_simple_types(body)
-
-
-def _check_reference_images(body: Mapping[str, Any]) -> None:
-    if "reference_images" not in body:
+def _check_field_name(name: str) -> None:
+    """Unknown fields are sent as given (the service adds fields), unless they look like a typo."""
+    if name in KNOWN_FIELDS:
         return
-    refs = body["reference_images"]
-    if not isinstance(refs, list | tuple) or not refs:
-        msg = f"reference_images must be a non-empty list of image URLs, not {refs!r}"
-        raise InvalidFieldError(msg, param="reference_images")
-    limit = model_matrix.MAX_REFERENCE_IMAGES
-    if len(refs) > limit:
-        msg = f"reference_images takes at most {limit} images, not {len(refs)}"
-        raise InvalidFieldError(msg, param="reference_images")
-    for ref in refs:
-        _inputs.check_image_ref("reference_images", ref)
-
-
-def _check_simple_types(body: Mapping[str, Any]) -> None:
-    for name in STRING_FIELDS:
-        if name in body and not isinstance(body[name], str):
-            msg = f"{name} must be a string, not {body[name]!r}"
-            raise InvalidFieldError(msg, param=name)
-    if "seed" in body and (isinstance(body["seed"], bool) or not isinstance(body["seed"], int)):
-        msg = f"seed must be an integer, not {body['seed']!r}"
-        raise InvalidFieldError(msg, param="seed")
-    if "output_audio" in body and not isinstance(body["output_audio"], bool):
-        msg = f"output_audio must be true or false, not {body['output_audio']!r}"
-        raise InvalidFieldError(msg, param="output_audio")
-    roles = [r.value for r in ReferenceRole]
-    if "reference_role" in body and body["reference_role"] not in roles:
-        msg = f"reference_role must be one of {', '.join(roles)}, not {body['reference_role']!r}"
-        raise InvalidFieldError(msg, param="reference_role")
+    close = difflib.get_close_matches(name, sorted(KNOWN_FIELDS), n=1, cutoff=FIELD_TYPO_CUTOFF)
+    if close:
+        msg = f"unknown field {name!r}; did you mean {close[0]!r}?"
+        raise InvalidFieldError(msg, param=name)
 
 
 def _check_model(model: object, *, allow_unknown_model: bool) -> ModelInfo | None:
@@ -192,7 +148,7 @@ def _check_model(model: object, *, allow_unknown_model: bool) -> ModelInfo | Non
     info = MODELS.get(model)
     if info is not None or allow_unknown_model:
         return info
-    close = difflib.get_close_matches(model, list(MODELS), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(model, list(MODELS), n=1, cutoff=MODEL_TYPO_CUTOFF)
     hint = f"; did you mean {close[0]!r}?" if close else "."
     msg = (
         f"unknown model {model!r}{hint} Pass allow_unknown_model=True to send a model "
@@ -212,7 +168,10 @@ def _check_required_inputs(operation: str, body: Mapping[str, Any]) -> None:
     for alternatives in REQUIRED_INPUTS.get(operation, ()):
         if not any(body.get(name) for name in alternatives):
             names = " or ".join(alternatives)
-            msg = f"operation {operation} needs {names}"
+            msg = (
+                f"operation {operation} needs {names}; pass it, or leave operation out "
+                "to have it inferred from the inputs"
+            )
             raise InvalidFieldError(msg, param=alternatives[0])
 
 
@@ -220,11 +179,9 @@ def _check_capability(info: ModelInfo, operation: str, *, inferred: bool) -> Non
     if operation in info.operations:
         return
     how = " (inferred from the inputs)" if inferred else ""
-    able = ", ".join(m.id for m in MODELS.values() if operation in m.operations) or "none"
-    msg = (
-        f"model {info.id!r} cannot do {operation}{how}; it does {', '.join(info.operations)}. "
-        f"Models that do {operation}: {able}"
-    )
+    able = ", ".join(m.id for m in MODELS.values() if operation in m.operations)
+    others = f"Models that do {operation}: {able}" if able else f"No model of the matrix does {operation}"
+    msg = f"model {info.id!r} cannot do {operation}{how}; it does {', '.join(info.operations)}. {others}"
     raise CapabilityError(msg, param="operation")
 
 

@@ -1,10 +1,20 @@
-"""Checks of single request values: URLs, data URLs, local image files, numbers."""
+"""Checks of the request's input values: URLs, data URLs, local image files, numbers, simple types.
+
+A `pathlib.Path` given as `image`, `image_url`, `start_image`, `end_image` or an item
+of `reference_images` is read here and sent inline as a data URL; a path given as
+`image_url` is sent as `image`, because the service takes inline images only there.
+"""
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+from lemondata_api import model_matrix
+from lemondata_api.models import ReferenceRole
 
 from ._constants import MAX_INLINE_IMAGE_BYTES
 from ._exceptions import InvalidFieldError
@@ -17,6 +27,48 @@ IMAGE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
     ".webp": ("image/webp", (b"RIFF",)),
 }
+URL_FIELDS = ("image_url", "start_image", "end_image", "video_url")
+# Frames may also be given inline.
+DATA_URL_FIELDS = ("start_image", "end_image")
+INTEGER_FIELDS = ("duration", "fps")
+STRING_FIELDS = ("aspect_ratio", "resolution", "negative_prompt", "user")
+LONGEST_SHOWN_VALUE = 60
+
+
+def inline_files(body: dict[str, Any]) -> None:
+    """Turn local image paths of `body` into data URLs, in place; a path as image_url becomes `image`."""
+    if isinstance(body.get("image_url"), Path):
+        if "image" in body:
+            msg = "pass either image or image_url, not both"
+            raise InvalidFieldError(msg, param="image")
+        body["image"] = body.pop("image_url")
+    for name in ("image", *DATA_URL_FIELDS):
+        if isinstance(body.get(name), Path):
+            body[name] = image_file_to_data_url(name, body[name])
+    refs = body.get("reference_images")
+    if isinstance(refs, list | tuple):
+        body["reference_images"] = [
+            image_file_to_data_url("reference_images", r) if isinstance(r, Path) else r for r in refs
+        ]
+
+
+def check_fields(body: Mapping[str, Any]) -> None:
+    """Raise InvalidFieldError for the first known field of `body` with a bad value."""
+    for name, (low, high) in model_matrix.FIELD_RANGES.items():
+        if name in body:
+            check_number(name, body[name], low, high, integer=name in INTEGER_FIELDS)
+    if "image" in body and "image_url" in body:
+        msg = "pass either image or image_url, not both"
+        raise InvalidFieldError(msg, param="image")
+    if "image" in body:
+        check_data_url("image", body["image"])
+    for name in URL_FIELDS:
+        if name in DATA_URL_FIELDS and name in body:
+            check_image_ref(name, body[name])
+        elif name in body:
+            check_http_url(name, body[name])
+    _check_reference_images(body)
+    _check_simple_types(body)
 
 
 def check_http_url(field: str, value: object) -> str:
@@ -30,9 +82,11 @@ def check_http_url(field: str, value: object) -> str:
 
 
 def check_data_url(field: str, value: object) -> str:
-    """Return `value` if it is a base64 image data URL."""
-    if isinstance(value, str) and value.startswith("data:image/") and ";base64," in value:
-        return value
+    """Return `value` if it is a base64 image data URL with a payload."""
+    if isinstance(value, str) and value.startswith("data:image/"):
+        _, sep, payload = value.partition(";base64,")
+        if sep and payload:
+            return value
     msg = f"{field} must be a data URL (data:image/...;base64,...), not {_show(value)}"
     if isinstance(value, str) and value.startswith(("http://", "https://")):
         msg += "; pass a web address as image_url instead"
@@ -40,7 +94,7 @@ def check_data_url(field: str, value: object) -> str:
 
 
 def check_image_ref(field: str, value: object) -> str:
-    """An image given by http(s) URL or data URL (reference images accept both)."""
+    """An image given by http(s) URL or data URL (frames and reference images accept both)."""
     if isinstance(value, str) and value.startswith("data:"):
         return check_data_url(field, value)
     return check_http_url(field, value)
@@ -54,15 +108,15 @@ def image_file_to_data_url(field: str, path: Path) -> str:
         msg = f"{field}: {str(path)!r} is not a supported image file (use one of {known})"
         raise InvalidFieldError(msg, param=field)
     try:
-        size = path.stat().st_size
-        if size > MAX_INLINE_IMAGE_BYTES:
-            limit = MAX_INLINE_IMAGE_BYTES
-            msg = f"{field}: {str(path)!r} is {size} bytes; inline images are limited to {limit}"
-            raise InvalidFieldError(msg, param=field)
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            # One byte more than the limit tells a file at the limit from a larger one.
+            data = file.read(MAX_INLINE_IMAGE_BYTES + 1)
     except OSError as exc:
         msg = f"{field}: cannot read {str(path)!r} ({exc.strerror or exc})"
         raise InvalidFieldError(msg, param=field) from exc
+    if len(data) > MAX_INLINE_IMAGE_BYTES:
+        msg = f"{field}: {str(path)!r} is larger than the {MAX_INLINE_IMAGE_BYTES} bytes allowed inline"
+        raise InvalidFieldError(msg, param=field)
     mime, magics = kind
     if not data.startswith(magics) or (mime == "image/webp" and data[8:12] != b"WEBP"):
         msg = f"{field}: {str(path)!r} does not contain {mime} data"
@@ -71,7 +125,7 @@ def image_file_to_data_url(field: str, path: Path) -> str:
 
 
 def check_number(field: str, value: object, low: float | None, high: float | None, *, integer: bool) -> None:
-    """Raise unless `value` is a number (an int when `integer`) within [low, high]."""
+    """Raise unless `value` is a number (an int when `integer`) within [low, high]; bools are not numbers."""
     is_number = isinstance(value, int) if integer else isinstance(value, int | float)
     if is_number and not isinstance(value, bool):
         number = float(value)  # type: ignore[arg-type]
@@ -79,13 +133,46 @@ def check_number(field: str, value: object, low: float | None, high: float | Non
             return
     kind = "an integer" if integer else "a number"
     if high is None:
-        bounds = f"of at least {low:g}" if low is not None else ""
+        bounds = f" of at least {low:g}" if low is not None else ""
     else:
-        bounds = f"from {low:g} to {high:g}"
-    msg = f"{field} must be {kind} {bounds}, not {_show(value)}".replace("  ", " ")
+        bounds = f" from {low:g} to {high:g}"
+    msg = f"{field} must be {kind}{bounds}, not {_show(value)}"
     raise InvalidFieldError(msg, param=field)
 
 
+def _check_reference_images(body: Mapping[str, Any]) -> None:
+    if "reference_images" not in body:
+        return
+    refs = body["reference_images"]
+    if not isinstance(refs, list | tuple) or not refs:
+        msg = f"reference_images must be a non-empty list of image URLs, not {_show(refs)}"
+        raise InvalidFieldError(msg, param="reference_images")
+    limit = model_matrix.MAX_REFERENCE_IMAGES
+    if len(refs) > limit:
+        msg = f"reference_images takes at most {limit} images, not {len(refs)}"
+        raise InvalidFieldError(msg, param="reference_images")
+    for ref in refs:
+        check_image_ref("reference_images", ref)
+
+
+def _check_simple_types(body: Mapping[str, Any]) -> None:
+    for name in STRING_FIELDS:
+        if name in body and not isinstance(body[name], str):
+            msg = f"{name} must be a string, not {_show(body[name])}"
+            raise InvalidFieldError(msg, param=name)
+    if "seed" in body and (isinstance(body["seed"], bool) or not isinstance(body["seed"], int)):
+        msg = f"seed must be an integer, not {_show(body['seed'])}"
+        raise InvalidFieldError(msg, param="seed")
+    if "output_audio" in body and not isinstance(body["output_audio"], bool):
+        msg = f"output_audio must be true or false, not {_show(body['output_audio'])}"
+        raise InvalidFieldError(msg, param="output_audio")
+    roles = [r.value for r in ReferenceRole]
+    if "reference_role" in body and body["reference_role"] not in roles:
+        msg = f"reference_role must be one of {', '.join(roles)}, not {_show(body['reference_role'])}"
+        raise InvalidFieldError(msg, param="reference_role")
+
+
 def _show(value: object) -> str:
+    """The repr of a user's value, cut short: a data URL can be megabytes long."""
     text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return text if len(text) <= LONGEST_SHOWN_VALUE else text[: LONGEST_SHOWN_VALUE - 3] + "..."
