@@ -12,6 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Final
 
+import httpx
+
+from .._config import is_loopback
 from .._constants import API_KEY_ENV, BASE_URL_ENV
 from ._exits import USAGE, CLIError
 from ._output import Output
@@ -20,8 +23,9 @@ from ._output import Output
 EMULATOR_TIME_SCALE: Final = 15.0
 EMULATOR_TASK_SECONDS: Final = 60.0
 EMULATOR_QUEUE_SECONDS: Final = 6.0
-# Against the local emulator, poll at least this often (real seconds) so the bar moves smoothly.
-EMULATOR_MAX_POLL_INTERVAL: Final = 0.5
+# Against a server on this machine (the emulator), poll at least this often (real seconds), so the
+# bar moves smoothly; the client's own schedule (first poll after 25 s) suits the real service.
+LOCAL_MAX_POLL_INTERVAL: Final = 0.5
 EMULATED_NOTE: Final = "but the built-in emulator's tasks end with this command"
 
 
@@ -43,7 +47,11 @@ def connect(*, emulator: bool, out: Output) -> Iterator[Connection]:
     """The connection a command uses; starts (and stops) an in-process emulator when asked or keyless."""
     key = os.environ.get(API_KEY_ENV) or None
     if not emulator and key is not None:
-        yield Connection(api_key=key, base_url=os.environ.get(BASE_URL_ENV) or None)
+        base_url = os.environ.get(BASE_URL_ENV) or None
+        local = base_url is not None and _is_local(base_url)
+        yield Connection(
+            api_key=key, base_url=base_url, max_poll_interval=LOCAL_MAX_POLL_INTERVAL if local else None
+        )
         return
     if emulator:
         out.notice("using the built-in emulator (--emulator): tasks are simulated, nothing is billed")
@@ -51,6 +59,13 @@ def connect(*, emulator: bool, out: Output) -> Iterator[Connection]:
         out.notice(f"{API_KEY_ENV} is not set; using the built-in emulator (simulated tasks, no billing)")
     with _embedded() as conn:
         yield conn
+
+
+def _is_local(base_url: str) -> bool:
+    try:
+        return is_loopback(httpx.URL(base_url).host)
+    except httpx.InvalidURL:
+        return False
 
 
 @contextmanager
@@ -73,5 +88,5 @@ def _embedded() -> Iterator[Connection]:
             api_key=emulator.api_key,
             base_url=emulator.base_url,
             emulated=True,
-            max_poll_interval=EMULATOR_MAX_POLL_INTERVAL,
+            max_poll_interval=LOCAL_MAX_POLL_INTERVAL,
         )
