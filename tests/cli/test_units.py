@@ -39,6 +39,8 @@ class TestProgressLine:
         assert "30%" in line.render()
         assert "ETA 0:35" in line.render()
         assert "elapsed 0:10" in line.render()
+        now[0] = 15.0  # no new poll yet: the estimate counts down
+        assert line.eta() == pytest.approx(30.0)
 
     def test_eta_is_unknown_without_progress(self) -> None:
         line = ProgressLine(io.StringIO())

@@ -53,14 +53,17 @@ class ProgressLine:
         self._start = clock()
         self._task: Task | None = None
         self._seen: tuple[float, float] | None = None  # (time, percent) of the first progress seen
+        self._last: tuple[float, float] | None = None  # (time, percent) of the latest
         self._frame = 0
         self._width = 0
 
     def update(self, task: Task) -> None:
         """Record a polled task; on a pipe, write a line when its status changes."""
         previous, self._task = self._task, task
-        if task.progress is not None and task.progress > 0 and self._seen is None:
-            self._seen = (self._clock(), task.progress)
+        if task.progress is not None and task.progress > 0:
+            sample = (self._clock(), task.progress)
+            self._seen = self._seen or sample
+            self._last = sample
         if self.live:
             self.draw()
         elif previous is None or previous.raw_status != task.raw_status:
@@ -79,15 +82,20 @@ class ProgressLine:
                 self.draw()
 
     def eta(self) -> float | None:
-        """Seconds left, from the rate of progress since it was first reported; None if unknown."""
+        """Seconds left, from the rate of progress between the first and latest reports; None if unknown.
+
+        Between polls it counts down from the latest report.
+        """
         task = self._task
-        if task is None or task.progress is None or self._seen is None:
-            return None
-        if task.status is TaskStatus.COMPLETED:
+        if task is not None and task.status is TaskStatus.COMPLETED:
             return 0.0
-        since, first = self._seen
-        rate = (task.progress - first) / max(self._clock() - since, 1e-9)
-        return (100.0 - task.progress) / rate if rate > 0 else None
+        if self._seen is None or self._last is None:
+            return None
+        (t0, p0), (t1, p1) = self._seen, self._last
+        if t1 <= t0 or p1 <= p0:
+            return None
+        left = (100.0 - p1) * (t1 - t0) / (p1 - p0) - (self._clock() - t1)
+        return max(left, 0.0)
 
     def render(self) -> str:
         """The current line, without `\\r`."""
