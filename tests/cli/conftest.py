@@ -73,10 +73,15 @@ def mp4_boxes(path: Path) -> list[str]:
 
 
 def assert_playable_mp4(path: Path) -> None:
-    """The file is an MP4 with a file type box, a movie header and media data."""
+    """The file is an MP4: a file type box first, a movie box with its header and a track, media data."""
     boxes = mp4_boxes(path)
     assert boxes[0] == "ftyp"
     assert {"moov", "mdat"} <= set(boxes)
+    data = path.read_bytes()
+    moov = data.index(b"moov") - 4
+    (moov_size,) = struct.unpack(">I", data[moov : moov + 4])
+    assert b"mvhd" in data[moov : moov + moov_size]
+    assert b"trak" in data[moov : moov + moov_size]
 
 
 def fast_emulator(**options: object) -> Emulator:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 from lemondata_video.emulator import Emulator, Faults
 from lemondata_video.emulator._faults import CREATE_ROUTE
 
-from .conftest import ANSI, assert_playable_mp4, cli_env, command, fast_emulator, run
+from .conftest import ANSI, ROOT, assert_playable_mp4, cli_env, command, fast_emulator, run
 
 PROMPT = "A lemon rolling across a marble table"
 
@@ -222,6 +223,16 @@ class TestInterrupt:
 
 class TestEmbeddedEmulator:
     """Without a key, or with --emulator, the command runs against an in-process emulator."""
+
+    def test_the_command_of_scripts_demo_makes_a_playable_mp4(self, tmp_path: Path) -> None:
+        script = (ROOT / "scripts" / "demo").read_text().replace("\\\n", " ")
+        line = next(text for text in script.splitlines() if '"$venv/bin/lemonvideo"' in text)
+        argv = shlex.split(line)[1:]
+        assert argv[:2] == ["generate", "A lemon rolling across a marble table, cinematic lighting"]
+        result = run(*argv, env=cli_env(), cwd=tmp_path)
+        assert result.code == 0, result.stderr
+        assert result.stdout == f"{tmp_path / 'lemon.mp4'}\n"
+        assert_playable_mp4(tmp_path / "lemon.mp4")
 
     def test_no_key_uses_the_emulator_with_a_notice(self, tmp_path: Path) -> None:
         result = run("generate", PROMPT, "--out", "lemon.mp4", env=cli_env(), cwd=tmp_path)
