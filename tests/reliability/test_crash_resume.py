@@ -9,9 +9,7 @@ task id reaching the journal: the job is then reported `unknown` and never
 resent; the test counts those separately (they are the only way a task can be
 created and not collected), and resubmits them only when no such task exists.
 
-The CLI runs as a real process through its real `main`, with one change: the
-SDK's first poll comes after FIRST_POLL_AFTER_S instead of 25 s, as the CLI's
-own embedded emulator does with its poll cap, so a run lasts seconds.
+The CLI polls a loopback server at least every 0.5 s, so a run lasts seconds.
 """
 
 from __future__ import annotations
@@ -42,12 +40,6 @@ SEED = 20261125
 # on a loaded machine does not push every kill before any work).
 KILL_AFTER = (0.2, 2.2)
 STARTUP_LIMIT = 10.0
-FIRST_POLL_AFTER_S = 0.3
-CLI = (
-    "import sys; from lemondata_video import _polling; "
-    f"_polling.FIRST_POLL_AFTER = {FIRST_POLL_AFTER_S}; "
-    "from lemondata_video.cli import main; sys.exit(main())"
-)
 FINAL_TIMEOUT = 120
 
 
@@ -62,7 +54,7 @@ def cli_env(emu: Emulator) -> dict[str, str]:
 def batch_argv(jobs: Path, out_dir: Path, *extra: str) -> list[str]:
     # --rpm spreads the requests over a couple of seconds so kills land in every phase.
     return [
-        sys.executable, "-c", CLI, "batch", str(jobs), "--out-dir", str(out_dir),
+        sys.executable, "-m", "lemondata_video.cli", "batch", str(jobs), "--out-dir", str(out_dir),
         "--concurrency", "4", "--rpm", "300", "--json", *extra,
     ]  # fmt: skip
 
