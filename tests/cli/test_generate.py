@@ -130,6 +130,13 @@ class TestValidation:
         )
         assert out.read_text() == "my own file"
 
+    def test_out_in_a_missing_folder_is_refused(
+        self, emu: Emulator, env: dict[str, str], tmp_path: Path
+    ) -> None:
+        out = tmp_path / "nope" / "x.mp4"
+        error = self._refused(emu, env, "--out", str(out))
+        assert error == f"lemonvideo: error: cannot save to {out}: the folder '{out.parent}' does not exist\n"
+
 
 class TestFailures:
     """API errors, failed tasks, timeouts and lost answers each have their exit code."""

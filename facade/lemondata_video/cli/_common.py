@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 from typing import Any
@@ -62,12 +63,21 @@ def resume_command(command: str, task_id: str, out: str | None) -> str:
 
 
 def check_target(out: str | None, *, overwrite: bool) -> None:
-    """Refuse before any request when `--out` names an existing file and `--overwrite` is absent."""
-    if out and not overwrite:
-        path = Path(out).expanduser()
-        if path.exists() and not path.is_dir():
-            msg = f"{out} exists; pass --overwrite to replace it, or choose another --out"
-            raise CLIError(msg, code=VALIDATION)
+    """Refuse before any request an `--out` that cannot be written: an existing file without
+    `--overwrite`, or a folder that does not exist (the task would be paid for and not saved)."""
+    if not out:
+        return
+    path = Path(out).expanduser()
+    if path.is_dir() or out.endswith(("/", os.sep)):
+        folder = path
+    elif path.exists() and not overwrite:
+        msg = f"{out} exists; pass --overwrite to replace it, or choose another --out"
+        raise CLIError(msg, code=VALIDATION)
+    else:
+        folder = path.parent
+    if not folder.is_dir():
+        msg = f"cannot save to {out}: the folder {str(folder)!r} does not exist"
+        raise CLIError(msg, code=VALIDATION)
 
 
 def raise_for_outcome(task: Task) -> Task:
