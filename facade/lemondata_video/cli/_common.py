@@ -63,8 +63,10 @@ def resume_command(command: str, task_id: str, out: str | None) -> str:
 
 
 def check_target(out: str | None, *, overwrite: bool) -> None:
-    """Refuse before any request an `--out` that cannot be written: an existing file without
-    `--overwrite`, or a folder that does not exist (the task would be paid for and not saved)."""
+    """Refuse, before any request, an `--out` that cannot be written (the task would be paid, not saved).
+
+    That is an existing file without `--overwrite`, or a folder that does not exist.
+    """
     if not out:
         return
     path = Path(out).expanduser()
