@@ -130,8 +130,11 @@ def tasks_owned_by(emu: Emulator, key: str) -> list[str]:
 class _Job:
     """One soak job: its own key, create (reconciling unknown outcomes), wait, download, compare."""
 
-    def __init__(self, emu: Emulator, index: int, out: Path, report: Report, lock: threading.Lock) -> None:
+    def __init__(
+        self, emu: Emulator, index: int, out: Path, report: Report, lock: threading.Lock, *, real_time: bool
+    ) -> None:
         self.emu, self.index, self.out, self.report, self.lock = emu, index, out, report, lock
+        self.real_time = real_time
         self.key = emu.api_keys[index]
 
     def count(self, what: str) -> None:
@@ -139,19 +142,38 @@ class _Job:
             self.report.outcomes[what] += 1
 
     def run(self) -> str:
-        scale = TIME_SCALE
         with VideoClient(api_key=self.key, base_url=self.emu.base_url, timeout=10) as client:
-            task = self.submit(client)
-            done = client.wait(
-                task,
-                timeout=WAIT_TIMEOUT,
-                clock=lambda: time.monotonic() * scale,
-                sleep=lambda seconds: time.sleep(seconds / scale),
-            )
+            done = self.generate(client) if self.real_time else self.create_and_wait(client)
             path = self.download(client, done)
         if path.read_bytes() != SAMPLE_MP4:
             self.count("mismatched file")
         return done.id
+
+    def create_and_wait(self, client: VideoClient) -> Task:
+        """`create` then `wait` on time sped up TIME_SCALE times (what `generate` does, faster)."""
+        scale = TIME_SCALE
+        return client.wait(
+            self.submit(client),
+            timeout=WAIT_TIMEOUT,
+            clock=lambda: time.monotonic() * scale,
+            sleep=lambda seconds: time.sleep(seconds / scale),
+        )
+
+    def generate(self, client: VideoClient) -> Task:
+        """`generate` itself, in real time; an unknown create is reconciled as in `submit`."""
+        prompt = f"soak job {self.index}: a paper boat on a pond"
+        for _ in range(MAX_SUBMITS):
+            try:
+                return client.generate(prompt, model="sora-2", timeout=WAIT_TIMEOUT)
+            except TaskMayExistError:
+                self.count("create may exist")
+                owned = tasks_owned_by(self.emu, self.key)
+                if owned:
+                    self.count("create adopted")
+                    return client.wait(owned[0], timeout=WAIT_TIMEOUT)
+                self.count("create resubmitted")
+        msg = f"job {self.index}: no generate succeeded in {MAX_SUBMITS} submissions"
+        raise RuntimeError(msg)
 
     def submit(self, client: VideoClient) -> Task | str:
         for _ in range(MAX_SUBMITS):
@@ -179,9 +201,19 @@ class _Job:
 
 
 def run_soak(
-    jobs: int, out: Path, *, workers: int = 32, seed: int = 7, progress: Callable[[int], None] | None = None
+    jobs: int,
+    out: Path,
+    *,
+    workers: int = 32,
+    seed: int = 7,
+    real_time: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> Report:
-    """Run `jobs` tasks against a faulty emulator and return the figures."""
+    """Run `jobs` tasks against a faulty emulator and return the figures.
+
+    `real_time` runs `generate` itself (its first poll comes after 25 real seconds);
+    otherwise `create` and `wait` run on time sped up TIME_SCALE times.
+    """
     report, lock = Report(jobs=jobs), threading.Lock()
     keys = [f"sk-soak-{seed:04d}-{i:06d}-{'x' * 16}" for i in range(jobs)]
     logger, counter = logging.getLogger("lemondata_video"), _LogCounter()
@@ -191,9 +223,12 @@ def run_soak(
     started = time.monotonic()
     downloaded: set[str] = set()
     try:
-        with Emulator(clock=RealClock(time_scale=TIME_SCALE), api_keys=keys, faults=soak_faults(seed)) as emu:
+        clock = RealClock(time_scale=1.0 if real_time else TIME_SCALE)
+        with Emulator(clock=clock, api_keys=keys, faults=soak_faults(seed)) as emu:
             with ThreadPoolExecutor(workers) as pool:
-                futures = [pool.submit(_Job(emu, i, out, report, lock).run) for i in range(jobs)]
+                futures = [
+                    pool.submit(_Job(emu, i, out, report, lock, real_time=real_time).run) for i in range(jobs)
+                ]
                 for done, future in enumerate(futures, 1):
                     try:
                         downloaded.add(future.result())
