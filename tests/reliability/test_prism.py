@@ -92,7 +92,9 @@ class TestPrismMock:
             assert (running.status, running.progress) == (TaskStatus.PROCESSING, 42.0)
 
             prefer.value = "example=completed"
-            done = client.wait(task, clock=lambda: fake_now[0], sleep=lambda s: fake_now.__setitem__(0, s))
+            done = client.wait(
+                task, clock=lambda: fake_now[0], sleep=lambda s: fake_now.__setitem__(0, fake_now[0] + s)
+            )
             assert done.status is TaskStatus.COMPLETED
             assert done.video_url == f"https://{EXAMPLE_FILE_HOST}/{EXAMPLE_TASK}.mp4"
             saved = client.download(done, tmp_path)
