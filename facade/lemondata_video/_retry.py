@@ -63,7 +63,10 @@ def parse_retry_after(value: object, *, now: float) -> float | None:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
     if isinstance(value, int | float):
-        seconds = float(value)
+        try:
+            seconds = float(value)
+        except OverflowError:  # an integer no float holds: as unreadable as "1e999"
+            return None
     else:
         try:
             seconds = float(value.strip())

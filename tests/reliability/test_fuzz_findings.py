@@ -74,6 +74,13 @@ class TestFoundInTheClient:
             client.get("v1")
         assert caught.value.retry_after is None  # type: ignore[attr-defined]
 
+    @pytest.mark.parametrize("value", [HUGE, -HUGE], ids=["huge", "minus-huge"])
+    def test_a_retry_after_no_float_holds_is_ignored(self, value: int) -> None:
+        body = encoded({"error": {"message": "slow down", "type": "rate_limit_error", "retry_after": value}})
+        with client_answering(body, 429) as client, pytest.raises(LemonDataError) as caught:
+            client.get("v1")
+        assert caught.value.retry_after is None  # type: ignore[attr-defined]
+
     @pytest.mark.parametrize("value", [b"bytes", {1, 2}, object()])
     def test_a_pass_through_field_that_is_not_json_is_rejected_before_sending(self, value: object) -> None:
         sent: list[httpx.Request] = []
