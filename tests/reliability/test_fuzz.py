@@ -10,6 +10,7 @@ Runs are derandomized so the test command is reproducible.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from pathlib import Path
@@ -19,7 +20,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lemondata_api import model_matrix
-from lemondata_video import _capabilities
+from lemondata_video import AsyncVideoClient, _capabilities
 
 from ._sdk import LemonDataError, RequestValidationError, Task, VideoClient
 
@@ -249,3 +250,41 @@ class TestServerAnswers:
         assert isinstance(result, Task)
         assert result.id
         assert math.isfinite(result.progress) if result.progress is not None else True
+
+    @settings(FUZZ, max_examples=150)
+    @given(script=answers, call=st.sampled_from(["create", "get", "cancel", "wait"]))
+    def test_async_client_task_or_lemondata_error(
+        self, script: list[tuple[int, bytes, dict[str, str]]], call: str
+    ) -> None:
+        """The same property for AsyncVideoClient (its own retry loop, the shared error mapping)."""
+        handler = replay(script)
+
+        async def nap(seconds: float) -> None:
+            now[0] += seconds
+
+        async def run() -> object:
+            http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+            async with AsyncVideoClient(
+                api_key=KEY, base_url=BASE, http_client=http, max_retries=1
+            ) as client:
+                assert callable(client._sleep)
+                client._sleep = nap
+                calls = {
+                    "create": lambda: client.create("a cat", model="sora-2"),
+                    "get": lambda: client.get("video_fz1"),
+                    "cancel": lambda: client.cancel("video_fz1"),
+                    "wait": lambda: client.wait("video_fz1", timeout=120, clock=lambda: now[0], sleep=nap),
+                }
+                try:
+                    return await calls[call]()
+                except LemonDataError as exc:
+                    assert str(exc) and KEY not in str(exc) + repr(exc)
+                    return exc
+                finally:
+                    await http.aclose()
+
+        now = [0.0]
+        result = asyncio.run(run())
+        assert isinstance(result, Task | LemonDataError)
+        if isinstance(result, Task):
+            assert result.id
