@@ -32,7 +32,7 @@ from lemondata_video.emulator._faults import CREATE_ROUTE
 
 from .conftest import ROOT, SAMPLE_MP4, SECRET_KEY
 
-JOBS = 32
+JOBS = 40
 KILLS = 10
 MAX_RUNS = 30
 SEED = 20261125
