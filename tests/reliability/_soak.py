@@ -72,6 +72,7 @@ class Report:
     lost: int = 0
     mismatched_files: int = 0
     unhandled: list[str] = field(default_factory=list)
+    server_errors: list[str] = field(default_factory=list)
     faults: dict[str, int] = field(default_factory=dict)
     requests: dict[str, int] = field(default_factory=dict)
     outcomes: Counter[str] = field(default_factory=Counter)
@@ -95,7 +96,7 @@ class Report:
             f"jobs {self.jobs}, completed {self.completed}, in {self.seconds:.1f} s",
             f"tasks created (emulator) {self.tasks_created}, duplicates {self.duplicates}, lost {self.lost}",
             f"MP4s differing from the served bytes {self.mismatched_files}, unhandled exceptions "
-            f"{len(self.unhandled)}",
+            f"{len(self.unhandled)} (client), {len(self.server_errors)} (emulator)",
             "faults injected: " + ", ".join(f"{k} {v}" for k, v in sorted(self.faults.items())),
             "create outcomes unknown (TaskMayExistError): "
             f"{self.outcomes['create may exist']} (task existed, adopted: {self.outcomes['create adopted']}; "
@@ -107,15 +108,18 @@ class Report:
 
 
 class _LogCounter(logging.Handler):
-    """Counts the SDK's retry and failed-poll DEBUG lines; remembers whether any record held `secret`."""
+    """Counts the SDK's retry and failed-poll DEBUG lines, and errors the emulator's server logs."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.counts: Counter[str] = Counter()
+        self.server_errors: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         text = record.getMessage()
-        if text.startswith("retrying in"):
+        if record.name.startswith("uvicorn") and record.levelno >= logging.ERROR:
+            self.server_errors.append(text)
+        elif text.startswith("retrying in"):
             self.counts["retry"] += 1
         elif "poll failed" in text:
             self.counts["poll failed"] += 1
@@ -217,6 +221,7 @@ def run_soak(
     report, lock = Report(jobs=jobs), threading.Lock()
     keys = [f"sk-soak-{seed:04d}-{i:06d}-{'x' * 16}" for i in range(jobs)]
     logger, counter = logging.getLogger("lemondata_video"), _LogCounter()
+    server_log = logging.getLogger("uvicorn")
     level = logger.level
     logger.addHandler(counter)
     logger.setLevel(logging.DEBUG)
@@ -225,6 +230,7 @@ def run_soak(
     try:
         clock = RealClock(time_scale=1.0 if real_time else TIME_SCALE)
         with Emulator(clock=clock, api_keys=keys, faults=soak_faults(seed)) as emu:
+            server_log.addHandler(counter)  # after start: uvicorn's logging set-up replaces handlers
             with ThreadPoolExecutor(workers) as pool:
                 futures = [
                     pool.submit(_Job(emu, i, out, report, lock, real_time=real_time).run) for i in range(jobs)
@@ -242,6 +248,7 @@ def run_soak(
             report.requests = dict(emu.stats.requests)
     finally:
         logger.removeHandler(counter)
+        server_log.removeHandler(counter)
         logger.setLevel(level)
     report.seconds = time.monotonic() - started
     report.completed = len(downloaded)
@@ -249,4 +256,5 @@ def run_soak(
     report.lost = len(created - downloaded)
     report.mismatched_files = report.outcomes["mismatched file"]
     report.logged = counter.counts
+    report.server_errors = counter.server_errors
     return report
