@@ -562,8 +562,54 @@ def test_negative_max_retries_is_refused() -> None:
         VideoClient(api_key=KEY, max_retries=-1)
 
 
-def test_sharing_an_http_client_installs_one_hook() -> None:
-    with httpx.Client() as http:
-        VideoClient(api_key=KEY, http_client=http)
-        VideoClient(api_key=KEY, http_client=http)
-        assert len(http.event_hooks["response"]) == 1
+class TestGivenHttpClient:
+    """A caller's httpx.Client sends the requests but is never changed, so it can be shared."""
+
+    def test_it_is_left_as_it_was_given(self) -> None:
+        with httpx.Client(base_url="https://other.example", headers={"X-Team": "a"}) as http:
+            VideoClient(api_key=KEY, http_client=http)
+            assert http.base_url == httpx.URL("https://other.example")
+            assert http.auth is None
+            assert http.event_hooks == {"request": [], "response": []}
+            assert "Authorization" not in http.headers
+
+    def test_two_clients_sharing_it_each_send_their_own_key(self, httpx_mock: HTTPXMock) -> None:
+        httpx_mock.add_response(url=task_url("video_abc"), json=task_json(), is_reusable=True)
+        with httpx.Client() as http:
+            first = VideoClient(api_key=KEY, http_client=http)
+            second = VideoClient(api_key="sk-second-account-key-0000", http_client=http)
+            first.get("video_abc")
+            second.get("video_abc")
+            first.get("video_abc")
+        keys = [request.headers["Authorization"] for request in httpx_mock.get_requests()]
+        assert keys == [f"Bearer {KEY}", "Bearer sk-second-account-key-0000", f"Bearer {KEY}"]
+
+    def test_its_headers_hooks_and_timeout_apply(self, httpx_mock: HTTPXMock) -> None:
+        httpx_mock.add_response(url=task_url("video_abc"), json=task_json())
+        seen: list[tuple[str, str]] = []
+        hooks = {"response": [lambda r: seen.append((r.request.method, str(r.request.url)))]}
+        with httpx.Client(headers={"X-Team": "a"}, event_hooks=hooks, timeout=7.0) as http:
+            VideoClient(api_key=KEY, http_client=http).get("video_abc")
+        request = httpx_mock.get_request()
+        assert request is not None
+        assert request.headers["X-Team"] == "a"
+        assert request.headers["User-Agent"].startswith("lemondata-video/")
+        assert request.extensions["timeout"]["read"] == 7.0
+        assert seen == [("GET", task_url("video_abc"))]
+
+    def test_its_own_user_agent_is_kept(self, httpx_mock: HTTPXMock) -> None:
+        httpx_mock.add_response(url=task_url("video_abc"), json=task_json())
+        with httpx.Client(headers={"User-Agent": "acme-app/2"}) as http:
+            VideoClient(api_key=KEY, http_client=http).get("video_abc")
+        request = httpx_mock.get_request()
+        assert request is not None
+        assert request.headers["User-Agent"] == "acme-app/2"
+
+
+def test_own_client_sends_our_user_agent(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(url=task_url("video_abc"), json=task_json())
+    with VideoClient(api_key=KEY) as client:
+        client.get("video_abc")
+    request = httpx_mock.get_request()
+    assert request is not None
+    assert request.headers["User-Agent"] == "lemondata-video/0.1.0"

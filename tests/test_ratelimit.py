@@ -6,7 +6,10 @@ import asyncio
 import threading
 
 import pytest
+from conftest import CREATE_URL, KEY, Driver, created_json, task_json, task_url
+from lemondata_video import AsyncVideoClient, VideoClient
 from lemondata_video._ratelimit import RequestBudget
+from pytest_httpx import HTTPXMock
 
 
 class FakeTime:
@@ -145,3 +148,61 @@ class TestValidation:
 
     def test_repr_shows_the_budget(self) -> None:
         assert repr(RequestBudget(1000)) == "RequestBudget(per_minute=1000)"
+
+
+class TestClientRateLimit:
+    """`rate_limit=` paces every request a client sends: creates, polls, retries; both flavours."""
+
+    def test_each_request_waits_for_its_slot(self, flavour: str, httpx_mock: HTTPXMock) -> None:
+        httpx_mock.add_response(url=CREATE_URL, json=created_json())
+        httpx_mock.add_response(url=task_url("video_abc"), json=task_json(), is_reusable=True)
+        fake = FakeTime()
+        drv = Driver(flavour, rate_limit=budget(30, fake))
+        try:
+            drv("create", "a lemon")
+            drv("get", "video_abc")
+            drv("get", "video_abc")
+        finally:
+            drv.close()
+        assert fake.sleeps == [2.0, 2.0]
+        assert len(httpx_mock.get_requests()) == 3
+
+    def test_retries_spend_the_budget_too(self, flavour: str, httpx_mock: HTTPXMock) -> None:
+        httpx_mock.add_response(
+            url=task_url("video_abc"), status_code=503, json={"error": {"message": "busy"}}
+        )
+        httpx_mock.add_response(url=task_url("video_abc"), json=task_json())
+        fake = FakeTime()
+        drv = Driver(flavour, rate_limit=budget(60, fake))
+        try:
+            assert drv("get", "video_abc").id == "video_abc"
+        finally:
+            drv.close()
+        assert drv.sleeps != []  # the retry's own back-off ran on the driver's clock
+        assert fake.sleeps == [1.0]  # and the retry still waited for its own slot
+
+    def test_two_clients_share_one_budget(self, httpx_mock: HTTPXMock) -> None:
+        httpx_mock.add_response(url=task_url("video_abc"), json=task_json(), is_reusable=True)
+        fake = FakeTime()
+        shared = budget(60, fake)
+        with (
+            VideoClient(api_key=KEY, rate_limit=shared) as one,
+            VideoClient(api_key=KEY, rate_limit=shared) as two,
+        ):
+            one.get("video_abc")
+            two.get("video_abc")
+            one.get("video_abc")
+        assert fake.sleeps == [1.0, 1.0]
+
+    def test_a_number_becomes_a_budget_of_that_many_per_minute(self) -> None:
+        with VideoClient(api_key=KEY, rate_limit=600) as client:
+            assert repr(client._budget) == "RequestBudget(per_minute=600)"
+        with VideoClient(api_key=KEY) as client:
+            assert client._budget is None
+
+    @pytest.mark.parametrize("value", [0, -1.5, "100"])
+    def test_a_nonsense_rate_limit_is_refused(self, flavour: str, value: object) -> None:
+        cls = VideoClient if flavour == "sync" else AsyncVideoClient
+        with pytest.raises(ValueError) as info:
+            cls(api_key=KEY, rate_limit=value)  # type: ignore[arg-type]
+        assert str(info.value) == f"rate_limit must be a number of requests per minute above 0, not {value!r}"

@@ -17,12 +17,13 @@ from lemondata_api.api.tasks import cancel_task, get_task, get_video_generation_
 from lemondata_api.api.videos import create_video_generation
 from lemondata_api.models import VideoGenerationCreated, VideoGenerationRequest, VideoTask
 
-from . import _capabilities, _download, _transport
+from . import _capabilities, _download, _http, _transport
 from ._base import Route, WaitState, check_json, create_failure, fingerprint, logger, route_for, task_id_of
 from ._capabilities import ModelInfo
-from ._config import USER_AGENT, BearerAuth, api_timeout, mask_key, resolve_api_key, resolve_base_url
+from ._config import mask_key, resolve_api_key, resolve_base_url
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, DEFAULT_WAIT_TIMEOUT
 from ._exceptions import LemonDataError
+from ._ratelimit import RequestBudget, budget_of
 from ._retry import retry_delay, should_retry
 from ._task import Task, TaskStatus
 
@@ -33,9 +34,11 @@ class AsyncVideoClient:
     """The asyncio client of the LemonData video API. Use `async with`, or call `aclose()`.
 
     The key comes from `api_key` or LEMONDATA_API_KEY, the base URL from `base_url` or
-    LEMONDATA_BASE_URL. A given `http_client` is configured for the API (base URL,
-    origin-bound auth, a response hook; its own timeouts apply) and left open on close.
-    `file_http_client` fetches results from the file host and never carries the key.
+    LEMONDATA_BASE_URL. A given `http_client` sends the API's requests with its own
+    transport, default headers, timeouts and hooks; it is not changed (several clients may
+    share it) and is left open on close. `file_http_client` fetches results from the file
+    host and never carries the key. `rate_limit` (requests per minute, or a RequestBudget
+    shared by several clients) paces every request to the API, retries and polls included.
     """
 
     def __init__(
@@ -48,6 +51,7 @@ class AsyncVideoClient:
         allow_unknown_models: bool = False,
         http_client: httpx.AsyncClient | None = None,
         file_http_client: httpx.AsyncClient | None = None,
+        rate_limit: float | RequestBudget | None = None,
     ) -> None:
         key = resolve_api_key(api_key)
         if max_retries < 0:
@@ -58,20 +62,12 @@ class AsyncVideoClient:
         self.allow_unknown_models = allow_unknown_models
         self._secret = key
         self._masked = mask_key(key)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=api_timeout(timeout))
-        self._http.base_url = self.base_url
-        self._http.auth = BearerAuth(key, base_url=self.base_url)
-        if self._http.headers.get("User-Agent", "").startswith("python-httpx/"):
-            self._http.headers["User-Agent"] = USER_AGENT
-        if _transport.acapture_response not in self._http.event_hooks["response"]:
-            self._http.event_hooks["response"].append(_transport.acapture_response)
+        self._budget = budget_of(rate_limit)
+        self._http = _http.async_api_client(http_client, key=key, base_url=self.base_url, timeout=timeout)
         self._api = AuthenticatedClient(base_url=str(self.base_url), token=self._masked)
         self._api.set_async_httpx_client(self._http)
         self._owns_files = file_http_client is None
-        self._files = file_http_client or httpx.AsyncClient(
-            timeout=api_timeout(timeout), follow_redirects=True, headers={"User-Agent": USER_AGENT}
-        )
+        self._files = file_http_client or httpx.AsyncClient(**_http.file_options(timeout))
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self._rng = random.Random()
         self._warned: set[str] = set()
@@ -211,8 +207,7 @@ class AsyncVideoClient:
 
     async def aclose(self) -> None:
         """Close the connection pools this client opened."""
-        if self._owns_http:
-            await self._http.aclose()
+        await self._http.aclose()
         if self._owns_files:
             await self._files.aclose()
 
@@ -258,6 +253,8 @@ class AsyncVideoClient:
     ) -> dict[str, Any]:
         limit = self.max_retries if retries is None else retries
         for attempt in range(limit + 1):
+            if self._budget is not None:
+                await self._budget.aacquire()
             try:
                 return await _transport.acall(op, expect=expect, secret=self._secret)
             except LemonDataError as exc:

@@ -48,7 +48,8 @@ class RequestBudget:
         sleep: Callable[[float], None] = time.sleep,
         asleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
-        if isinstance(per_minute, bool) or not math.isfinite(per_minute) or per_minute <= 0:
+        number = isinstance(per_minute, int | float) and not isinstance(per_minute, bool)
+        if not number or not math.isfinite(per_minute) or per_minute <= 0:
             msg = f"rate_limit must be a number of requests per minute above 0, not {per_minute!r}"
             raise ValueError(msg)
         if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
@@ -91,3 +92,10 @@ class RequestBudget:
 
     def __repr__(self) -> str:
         return f"RequestBudget(per_minute={self.per_minute:g})"
+
+
+def budget_of(rate_limit: float | RequestBudget | None) -> RequestBudget | None:
+    """A client's `rate_limit`: None for no pacing, a number of requests per minute, or a shared budget."""
+    if rate_limit is None or isinstance(rate_limit, RequestBudget):
+        return rate_limit
+    return RequestBudget(rate_limit)
