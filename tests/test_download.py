@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import os
 import stat
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from lemondata_video import _download
+from lemondata_video._constants import DOWNLOAD_MAX_RESUMES, MAX_RETRY_AFTER
 from lemondata_video._download import adownload_file, default_filename, download_file, resolve_target
 from lemondata_video._exceptions import DownloadError, DownloadExistsError
 from lemondata_video._task import Task, TaskStatus
@@ -308,14 +311,29 @@ class TestAtomicPublish:
 class TestFailures:
     """Every failure is a DownloadError naming the URL without its query, and leaves no file."""
 
-    def test_error_status(self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path) -> None:
-        """A non-2xx answer fails at once, with the status; the signed query is not shown."""
-        httpx_mock.add_response(url=URL, status_code=403, content=b"expired")
+    @pytest.mark.parametrize(
+        ("status", "reason"),
+        [
+            (403, "HTTP 403 Forbidden (the link may have expired)"),
+            (404, "HTTP 404 Not Found (the link may have expired)"),
+            (410, "HTTP 410 Gone (the link may have expired)"),
+            (400, "HTTP 400 Bad Request"),
+            (416, "HTTP 416 Requested Range Not Satisfiable"),
+            (499, "HTTP 499"),
+        ],
+    )
+    def test_error_status(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path, status: int, reason: str
+    ) -> None:
+        """A 4xx other than 429 fails at once, not retried, with the status; the signed query is not shown."""
+        httpx_mock.add_response(url=URL, status_code=status, content=b"expired", headers={"Retry-After": "1"})
         with pytest.raises(DownloadError) as caught:
             download(URL, tmp_path / "out.mp4")
-        assert str(caught.value) == f"cannot download {SHOWN}: the file host answered HTTP 403"
+        assert type(caught.value) is DownloadError
+        assert str(caught.value) == f"cannot download {SHOWN}: the file host answered {reason}"
         assert "s3cr3t" not in str(caught.value)
         assert len(httpx_mock.get_requests()) == 1
+        assert download.sleeps == []
         assert _files(tmp_path) == []
 
     def test_more_bytes_than_announced(
@@ -612,6 +630,150 @@ class TestResume:
         assert str(caught.value) == f"cannot download {SHOWN}: got 3000 of {SIZE} bytes after 2 resume(s)"
         assert [r.headers["Range"] for r in httpx_mock.get_requests()[1:]] == ["bytes=1000-", "bytes=2000-"]
         assert download.sleeps == [0.5, 1.0]
+        assert _files(tmp_path) == []
+
+
+class TestStatusRetries:
+    """A 5xx or 429 from the file host is retried (Retry-After honoured, capped); it resumes where it can."""
+
+    @pytest.mark.parametrize("status", [500, 502, 503, 504, 520])
+    def test_server_error_then_success(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path, status: int
+    ) -> None:
+        """One 5xx, then the file: saved whole after one backoff pause, nothing else left."""
+        httpx_mock.add_response(url=URL, status_code=status, content=b"<html>oops</html>")
+        httpx_mock.add_response(url=URL, content=BODY)
+        dest = tmp_path / "out.mp4"
+        assert download(URL, dest) == dest
+        assert dest.read_bytes() == BODY
+        assert len(httpx_mock.get_requests()) == 2
+        assert download.sleeps == [0.5]
+        assert download.progress == [(SIZE, SIZE)]
+        assert _files(tmp_path) == ["out.mp4"]
+
+    def test_server_error_with_an_empty_body_is_not_saved(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path
+    ) -> None:
+        """A 503 without a body or Content-Length is not mistaken for an empty video."""
+        httpx_mock.add_response(url=URL, status_code=503, content=b"")
+        httpx_mock.add_response(url=URL, content=BODY)
+        dest = tmp_path / "out.mp4"
+        download(URL, dest)
+        assert dest.read_bytes() == BODY
+
+    def test_rate_limit_waits_for_retry_after(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path
+    ) -> None:
+        """A 429 with `Retry-After: 7` waits 7 seconds (not the backoff), then downloads."""
+        httpx_mock.add_response(url=URL, status_code=429, headers={"Retry-After": "7"})
+        httpx_mock.add_response(url=URL, content=BODY)
+        dest = tmp_path / "out.mp4"
+        download(URL, dest)
+        assert dest.read_bytes() == BODY
+        assert download.sleeps == [7.0]
+
+    def test_service_unavailable_waits_for_retry_after(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path
+    ) -> None:
+        """Retry-After on a 503 is honoured too; an answer without one falls back to the backoff."""
+        httpx_mock.add_response(url=URL, status_code=503, headers={"Retry-After": "3"})
+        httpx_mock.add_response(url=URL, status_code=503)
+        httpx_mock.add_response(url=URL, content=BODY)
+        download(URL, tmp_path / "out.mp4")
+        assert download.sleeps == [3.0, 1.0]
+
+    @pytest.mark.parametrize(
+        "retry_after",
+        ["3600", "1e308", email.utils.formatdate(time.time() + 86_400, usegmt=True)],
+    )
+    def test_retry_after_is_capped(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path, retry_after: str
+    ) -> None:
+        """A Retry-After of an hour, absurdly large or a date tomorrow waits MAX_RETRY_AFTER (120 s)."""
+        httpx_mock.add_response(url=URL, status_code=429, headers={"Retry-After": retry_after})
+        httpx_mock.add_response(url=URL, content=BODY)
+        download(URL, tmp_path / "out.mp4")
+        assert download.sleeps == [MAX_RETRY_AFTER] == [120.0]
+
+    @pytest.mark.parametrize("retry_after", ["soon", "-5", "nan"])
+    def test_unreadable_retry_after_uses_the_backoff(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path, retry_after: str
+    ) -> None:
+        """A Retry-After that is not a number of seconds or a date is ignored."""
+        httpx_mock.add_response(url=URL, status_code=429, headers={"Retry-After": retry_after})
+        httpx_mock.add_response(url=URL, content=BODY)
+        download(URL, tmp_path / "out.mp4")
+        assert download.sleeps == [0.5]
+
+    def test_server_error_mid_download_resumes_with_range(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path
+    ) -> None:
+        """After a short body, a 503 does not lose the bytes written: the retry asks for the rest."""
+        httpx_mock.add_response(
+            url=URL, content=BODY[:4000], headers={"Content-Length": str(SIZE), "ETag": '"v1"'}
+        )
+        httpx_mock.add_response(url=URL, status_code=503, headers={"Retry-After": "2"})
+        httpx_mock.add_response(
+            url=URL,
+            status_code=206,
+            content=BODY[4000:],
+            headers={"Content-Range": f"bytes 4000-{SIZE - 1}/{SIZE}"},
+        )
+        dest = tmp_path / "out.mp4"
+        download(URL, dest)
+        assert dest.read_bytes() == BODY
+        first, second, third = httpx_mock.get_requests()
+        assert "Range" not in first.headers
+        assert second.headers["Range"] == third.headers["Range"] == "bytes=4000-"
+        assert third.headers["If-Range"] == '"v1"'
+        assert download.sleeps == [0.5, 2.0]
+        assert download.progress == [(4000, SIZE), (SIZE, SIZE)]
+        assert _files(tmp_path) == ["out.mp4"]
+
+    @pytest.mark.parametrize(
+        ("status", "shown"),
+        [(502, "HTTP 502 Bad Gateway"), (429, "HTTP 429 Too Many Requests"), (520, "HTTP 520")],
+    )
+    def test_persistent_error_gives_up(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path, status: int, shown: str
+    ) -> None:
+        """The same error every time: max_resumes retries, then a DownloadError with the count and status."""
+        for _ in range(3):
+            httpx_mock.add_response(url=URL, status_code=status, content=b"bad gateway")
+        with pytest.raises(DownloadError) as caught:
+            download(URL, tmp_path / "out.mp4", max_resumes=2)
+        assert type(caught.value) is DownloadError
+        assert (
+            str(caught.value)
+            == f"cannot download {SHOWN}: gave up after 3 attempts; the last answer was {shown}"
+        )
+        assert len(httpx_mock.get_requests()) == 3
+        assert download.sleeps == [0.5, 1.0]
+        assert _files(tmp_path) == []
+
+    def test_default_number_of_attempts(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path
+    ) -> None:
+        """By default a download is tried DOWNLOAD_MAX_RESUMES + 1 (6) times, the pauses capped at 8 s."""
+        httpx_mock.add_response(url=URL, status_code=502, is_reusable=True)
+        with pytest.raises(DownloadError) as caught:
+            download(URL, tmp_path / "out.mp4")
+        assert str(caught.value) == (
+            f"cannot download {SHOWN}: gave up after 6 attempts; the last answer was HTTP 502 Bad Gateway"
+        )
+        assert len(httpx_mock.get_requests()) == DOWNLOAD_MAX_RESUMES + 1 == 6
+        assert download.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0]
+        assert _files(tmp_path) == []
+
+    def test_last_failure_decides_the_message(
+        self, download: Downloader, httpx_mock: HTTPXMock, tmp_path: Path
+    ) -> None:
+        """A 503 and then a short body: the message tells of the bytes, not of the earlier status."""
+        httpx_mock.add_response(url=URL, status_code=503)
+        httpx_mock.add_response(url=URL, content=BODY[:1000], headers={"Content-Length": str(SIZE)})
+        with pytest.raises(DownloadError) as caught:
+            download(URL, tmp_path / "out.mp4", max_resumes=1)
+        assert str(caught.value) == f"cannot download {SHOWN}: got 1000 of {SIZE} bytes after 1 resume(s)"
         assert _files(tmp_path) == []
 
 

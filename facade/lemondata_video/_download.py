@@ -3,9 +3,10 @@
 The body is written to a hidden temporary file beside the target, checked
 against Content-Length, fsynced and only then moved into place, so the target
 either does not exist or is complete. A short body or a dropped connection is
-resumed with a Range request. Requests go to the file host, never with an
-Authorization header, and messages never show a URL's query (signed URLs carry
-secrets in it).
+resumed with a Range request; a 5xx or 429 answer is retried the same way (after
+the host's Retry-After, when it sends one), any other error status fails at once.
+Requests go to the file host, never with an Authorization header, and messages
+never show a URL's query (signed URLs carry secrets in it).
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ import re
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from ._constants import DOWNLOAD_CHUNK_SIZE, DOWNLOAD_MAX_RESUMES, MAX_DOWNLOAD_BYTES
+from ._constants import DOWNLOAD_CHUNK_SIZE, DOWNLOAD_MAX_RESUMES, MAX_DOWNLOAD_BYTES, MAX_RETRY_AFTER
 from ._exceptions import DownloadError, DownloadExistsError
+from ._retry import parse_retry_after
 from ._task import Task
 
 ProgressCallback = Callable[[int, int | None], None]
@@ -36,6 +39,8 @@ FALLBACK_STEM: Final = "video"
 _RESUMABLE: Final = (httpx.NetworkError, httpx.TimeoutException, httpx.RemoteProtocolError)
 _UNSAFE_CHARS: Final = re.compile(r"[^A-Za-z0-9._-]+")
 _CONTENT_RANGE: Final = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+# Error statuses that usually mean "expired or removed" for a signed result URL.
+_GONE: Final = frozenset({401, 403, 404, 410})
 _WINDOWS_RESERVED: Final = frozenset(
     ["CON", "PRN", "AUX", "NUL"] + [f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10)]
 )
@@ -101,6 +106,8 @@ class _Job:
         self.total: int | None = None
         self.etag: str | None = None
         self.last_error: BaseException | None = None
+        self.last_status: int | None = None
+        self.retry_after: float | None = None
         try:
             fd, name = tempfile.mkstemp(prefix=f".{self.dest.name}.", suffix=".part", dir=self.dest.parent)
         except OSError as exc:
@@ -118,6 +125,8 @@ class _Job:
     def request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         """The next GET: from the start, or a Range request from what we have."""
         self.last_error = None
+        self.last_status = None
+        self.retry_after = None
         request = http.build_request("GET", self.url)
         # The file host is another origin: the API key must never travel there.
         request.headers.pop("Authorization", None)
@@ -128,10 +137,19 @@ class _Job:
                 request.headers["If-Range"] = self.etag
         return request
 
-    def begin(self, response: httpx.Response) -> None:
-        """Check the status and headers of an answer before its body is read."""
+    def begin(self, response: httpx.Response) -> bool:
+        """Check the status and headers of an answer before its body is read.
+
+        False for a 5xx or 429 (the body is skipped and the request retried); raises for other errors.
+        """
+        status = response.status_code
+        if status == 429 or 500 <= status <= 599:
+            self.last_status = status
+            self.retry_after = parse_retry_after(response.headers.get("Retry-After"), now=time.time())
+            return False
         if not response.is_success:
-            raise self.error(f"the file host answered HTTP {response.status_code}")
+            hint = " (the link may have expired)" if status in _GONE else ""
+            raise self.error(f"the file host answered {_status_text(status)}{hint}")
         encoding = response.headers.get("Content-Encoding", "identity").lower()
         if encoding != "identity":
             raise self.error(f"the file host sent a {encoding!r}-encoded body; its size cannot be checked")
@@ -148,6 +166,16 @@ class _Job:
             self.etag = etag if etag and not etag.startswith("W/") else None
         if self.total is not None and self.total > self.max_bytes:
             raise self.error(f"the file is {self.total} bytes, more than the limit of {self.max_bytes}")
+        return True
+
+    def pause(self, attempt: int) -> float:
+        """Seconds to wait before `attempt` (1 for the first retry).
+
+        The last answer's Retry-After (capped at MAX_RETRY_AFTER) when it sent one, else the backoff.
+        """
+        if self.retry_after is not None:
+            return min(self.retry_after, MAX_RETRY_AFTER)
+        return _delay(attempt)
 
     def _resume_from(self, content_range: str) -> None:
         match = _CONTENT_RANGE.fullmatch(content_range.strip())
@@ -176,13 +204,20 @@ class _Job:
                 raise self.error(f"on_progress raised {type(exc).__name__}: {exc}", exc) from exc
 
     def complete(self) -> bool:
-        """True once the body is whole; False when it ended short or broke off (resume)."""
+        """True once the body is whole; False when it ended short, broke off or was refused (retry)."""
+        if self.last_status is not None:
+            return False
         if self.total is not None:
             return self.received == self.total
         return self.last_error is None
 
     def give_up(self, resumes: int) -> DownloadError:
-        """The error once every resume is spent."""
+        """The error once every resume is spent: the last status, or how many bytes arrived."""
+        if self.last_status is not None:
+            reason = (
+                f"gave up after {resumes + 1} attempts; the last answer was {_status_text(self.last_status)}"
+            )
+            return self.error(reason)
         got = f"got {self.received} of {self.total if self.total is not None else '?'} bytes"
         last = f"; last error: {type(self.last_error).__name__}" if self.last_error else ""
         return self.error(f"{got} after {resumes} resume(s){last}", self.last_error)
@@ -206,6 +241,14 @@ class _Job:
         """Close and remove the temporary file (a no-op once it has been published)."""
         self.file.close()
         self.tmp.unlink(missing_ok=True)
+
+
+def _status_text(status: int) -> str:
+    """`HTTP 404 Not Found`, or `HTTP 520` for a status without a standard phrase."""
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
 
 
 def _umask() -> int:
@@ -256,7 +299,9 @@ def download_file(
 ) -> Path:
     """Download `url` to `dest` atomically; resume a short or broken body up to `max_resumes` times.
 
-    `on_progress(bytes_so_far, total_or_None)` is called per chunk. Raises
+    A 5xx or 429 answer is retried within the same `max_resumes`, after its Retry-After (capped
+    at MAX_RETRY_AFTER) or the usual backoff, from the bytes already written where the host
+    supports Range. `on_progress(bytes_so_far, total_or_None)` is called per chunk. Raises
     `DownloadExistsError` if `dest` exists (unless `overwrite`), `DownloadError`
     for anything else; no partial or temporary file is left behind.
     """
@@ -264,13 +309,13 @@ def download_file(
     try:
         for attempt in range(max_resumes + 1):
             if attempt:
-                sleep(_delay(attempt))
+                sleep(job.pause(attempt))
             try:
                 response = http.send(job.request(http), stream=True, auth=None, follow_redirects=True)
                 try:
-                    job.begin(response)
-                    for chunk in response.iter_raw(DOWNLOAD_CHUNK_SIZE):
-                        job.write(chunk)
+                    if job.begin(response):
+                        for chunk in response.iter_raw(DOWNLOAD_CHUNK_SIZE):
+                            job.write(chunk)
                 finally:
                     response.close()
             except _RESUMABLE as exc:
@@ -300,13 +345,13 @@ async def adownload_file(
     try:
         for attempt in range(max_resumes + 1):
             if attempt:
-                await sleep(_delay(attempt))
+                await sleep(job.pause(attempt))
             try:
                 response = await http.send(job.request(http), stream=True, auth=None, follow_redirects=True)
                 try:
-                    job.begin(response)
-                    async for chunk in response.aiter_raw(DOWNLOAD_CHUNK_SIZE):
-                        job.write(chunk)
+                    if job.begin(response):
+                        async for chunk in response.aiter_raw(DOWNLOAD_CHUNK_SIZE):
+                            job.write(chunk)
                 finally:
                     await response.aclose()
             except _RESUMABLE as exc:

@@ -57,6 +57,19 @@ def tree(root: Path) -> set[str]:
 
 
 @pytest.fixture
+def pauses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The download's backoff, made instant: records the attempt number of each pause."""
+    seen: list[int] = []
+
+    def no_wait(attempt: int) -> float:
+        seen.append(attempt)
+        return 0.0
+
+    monkeypatch.setattr(_download, "_delay", no_wait)
+    return seen
+
+
+@pytest.fixture
 def box(tmp_path: Path) -> Path:
     """The target directory, inside a parent that must stay empty."""
     target = tmp_path / "parent" / "out"
@@ -137,17 +150,20 @@ class TestNoPartialFile:
     """Every failure leaves the directory as it was: no target, no temporary file."""
 
     @pytest.mark.parametrize(
-        ("handler", "reason"),
+        ("handler", "reason", "retries"),
         [
-            (serve(status=500), "HTTP 500"),
-            (serve(status=404), "HTTP 404"),
-            (serve(body=SAMPLE_MP4 + b"extra", length=len(SAMPLE_MP4)), "more than"),
+            (serve(status=500), "gave up after 6 attempts; the last answer was HTTP 500", 5),
+            (serve(status=404), "HTTP 404", 0),
+            (serve(body=SAMPLE_MP4 + b"extra", length=len(SAMPLE_MP4)), "more than", 0),
         ],
     )
-    def test_failed_download_leaves_nothing(self, box: Path, handler: Handler, reason: str) -> None:
+    def test_failed_download_leaves_nothing(
+        self, box: Path, pauses: list[int], handler: Handler, reason: str, retries: int
+    ) -> None:
         with file_client(handler) as client, pytest.raises(DownloadError, match=reason):
             client.download(completed("t1", "https://files.example/t1.mp4"), box)
         assert tree(box) == set()
+        assert pauses == list(range(1, retries + 1))
 
     def test_progress_callback_error_leaves_nothing(self, box: Path) -> None:
         def boom(received: int, total: int | None) -> None:
@@ -187,11 +203,23 @@ class TestAgainstTheEmulator:
         assert emu.stats.faults["truncated_download"] == 2
         assert tree(box) == {saved.name}
 
-    def test_a_file_host_error_leaves_nothing(self, emu: Emulator, box: Path) -> None:
+    def test_a_file_host_error_leaves_nothing(self, emu: Emulator, box: Path, pauses: list[int]) -> None:
         with VideoClient(api_key=emu.api_key, base_url=emu.base_url) as client:
             task = client.create("a cat", model="sora-2")
             emu.clock.advance(60)
             emu.set_faults(Faults(server_error=1.0, routes=["GET /files/{name}"]))
-            with pytest.raises(DownloadError):
+            with pytest.raises(DownloadError, match="gave up after 6 attempts"):
                 client.download(task.id, box)
         assert tree(box) == set()
+        assert emu.stats.faults["server_error"] == 6
+
+    def test_a_passing_file_host_error_is_retried(self, emu: Emulator, box: Path, pauses: list[int]) -> None:
+        with VideoClient(api_key=emu.api_key, base_url=emu.base_url) as client:
+            task = client.create("a cat", model="sora-2")
+            emu.clock.advance(60)
+            emu.set_faults(Faults(bad_gateway=1.0, max_faults=2, routes=["GET /files/{name}"]))
+            saved = client.download(task.id, box)
+        assert saved.read_bytes() == SAMPLE_MP4
+        assert emu.stats.faults["bad_gateway"] == 2
+        assert pauses == [1, 2]
+        assert tree(box) == {saved.name}
