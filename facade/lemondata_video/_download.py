@@ -7,6 +7,10 @@ resumed with a Range request; a 5xx or 429 answer is retried the same way (after
 the host's Retry-After, when it sends one), any other error status fails at once.
 Requests go to the file host, never with an Authorization header, and messages
 never show a URL's query (signed URLs carry secrets in it).
+
+The temporary file is named `.NAME.<pid>.<random>.part` after the process that
+writes it. A download of NAME first removes such files whose process is gone (a
+run killed mid-download), and never touches a live process's file or any other.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ FALLBACK_STEM: Final = "video"
 _RESUMABLE: Final = (httpx.NetworkError, httpx.TimeoutException, httpx.RemoteProtocolError)
 _UNSAFE_CHARS: Final = re.compile(r"[^A-Za-z0-9._-]+")
 _CONTENT_RANGE: Final = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+# The part of a temporary file's name after `.NAME.`: the writer's pid and mkstemp's 8 random characters.
+_PART_TAIL: Final = re.compile(r"([1-9][0-9]{0,9})\.[a-z0-9_]{8}\.part")
 # Error statuses that usually mean "expired or removed" for a signed result URL.
 _GONE: Final = frozenset({401, 403, 404, 410})
 _WINDOWS_RESERVED: Final = frozenset(
@@ -99,6 +105,7 @@ class _Job:
         if self.dest.is_dir():
             msg = f"cannot save {_shown(url)} to {self.dest}: it is a directory"
             raise DownloadError(msg)
+        remove_stale_parts(self.dest)
         if not overwrite and os.path.lexists(self.dest):
             msg = f"{self.dest} already exists; pass overwrite=True to replace it"
             raise DownloadExistsError(msg)
@@ -109,7 +116,9 @@ class _Job:
         self.last_status: int | None = None
         self.retry_after: float | None = None
         try:
-            fd, name = tempfile.mkstemp(prefix=f".{self.dest.name}.", suffix=".part", dir=self.dest.parent)
+            fd, name = tempfile.mkstemp(
+                prefix=_part_prefix(self.dest, os.getpid()), suffix=".part", dir=self.dest.parent
+            )
         except OSError as exc:
             reason = f"cannot create a temporary file in {self.dest.parent}: {exc.strerror or exc}"
             raise self.error(reason, exc) from exc
@@ -249,6 +258,60 @@ def _status_text(status: int) -> str:
         return f"HTTP {status} {HTTPStatus(status).phrase}"
     except ValueError:
         return f"HTTP {status}"
+
+
+def _part_prefix(dest: Path, pid: int) -> str:
+    """The start of the name of `dest`'s temporary file written by process `pid`."""
+    return f".{dest.name}.{pid}."
+
+
+def remove_stale_parts(dest: Path) -> list[Path]:
+    """Remove the temporary files of `dest` left by processes that are no longer running.
+
+    Only regular files beside `dest` named exactly `.NAME.<pid>.<8 random characters>.part`
+    are candidates, and only when no process `pid` exists; errors are ignored (best effort).
+    Returns the files removed.
+    """
+    prefix = f".{dest.name}."
+    try:
+        with os.scandir(dest.parent) as entries:
+            stale = [entry for entry in entries if _is_stale_part(entry, prefix)]
+    except OSError:
+        return []
+    removed = []
+    for entry in stale:
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _is_stale_part(entry: os.DirEntry[str], prefix: str) -> bool:
+    """Whether `entry` is a temporary file (of the target named by `prefix`) whose writer is gone."""
+    if not entry.name.startswith(prefix):
+        return False
+    match = _PART_TAIL.fullmatch(entry.name, len(prefix))
+    if match is None or _is_running(int(match[1])):
+        return False
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_running(pid: int) -> bool:
+    """Whether process `pid` exists; True when that cannot be told (never remove a live writer's file)."""
+    if os.name != "posix":
+        return True  # on Windows os.kill(pid, 0) would terminate the process
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True  # PermissionError: it runs, as another user
+    return True
 
 
 def _umask() -> int:

@@ -26,7 +26,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import pytest
 from lemondata_video.emulator import Emulator, Faults, RealClock
 from lemondata_video.emulator._faults import CREATE_ROUTE
 
@@ -144,8 +143,8 @@ def test_ten_sigkills_then_every_job_created_once_and_downloaded(tmp_path: Path)
     downloaded = [name for name, state in ended.items() if state == "downloaded"]
     for name in downloaded:
         assert (out_dir / f"{name}.mp4").read_bytes() == SAMPLE_MP4
-    # A kill mid-download can leave that run's hidden `.NAME.*.part` (see the xfail below); no
-    # visible file is partial.
+    # A kill mid-download leaves that run's hidden `.NAME.<pid>.*.part` until the next download of
+    # the same target removes it (see the test below); no visible file is partial.
     visible = {p.name for p in out_dir.iterdir() if not p.name.startswith(".")}
     assert visible == {f"{name}.mp4" for name in downloaded} | {"lemonvideo-report.jsonl"}
 
@@ -176,7 +175,6 @@ def resubmit_if_safe(emu: Emulator, out_dir: Path) -> tuple[str, ...]:
     return ("--resubmit-unknown",) if orphan_tasks(emu, out_dir) == 0 else ()
 
 
-@pytest.mark.xfail(strict=True, reason="reported: a resumed batch leaves the killed run's .part file behind")
 def test_a_resume_after_a_kill_mid_download_leaves_no_temporary_file(tmp_path: Path) -> None:
     """Killed while its video downloads, then resumed: the video is whole and no `.part` remains."""
     jobs = tmp_path / "jobs.jsonl"
