@@ -60,7 +60,7 @@ class Figure:
             parts.append(f"ratio {self.the_ratio:.3f}x")
         if self.target is not None:
             sense = ">=" if self.higher_is_better else "<="
-            unit = "x" if self.baseline is not None else f" {self.unit}"
+            unit = "x" if self.baseline is not None else f" {self.unit}".rstrip()
             verdict = "MET" if self.met else "MISSED"
             parts.append(f"target {sense} {self.target:g}{unit} {verdict}")
         if self.note:

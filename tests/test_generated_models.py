@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from lemondata_api.models import ErrorResponse, Video, VideoTask
+import attrs
+from lemondata_api import model_matrix
+from lemondata_api.models import ErrorResponse, ReferenceRole, Video, VideoGenerationRequest, VideoTask
 
 
 class TestForwardCompatibility:
@@ -60,3 +62,14 @@ class TestErrorEnvelope:
         parsed = ErrorResponse.from_dict(body)
         assert parsed.error.param is None
         assert parsed.error.code is None
+
+
+class TestModelMatrixMatchesTheModels:
+    """model_matrix's copies of the request schema agree with the generated models the façade sends."""
+
+    def test_request_fields_are_the_request_model_fields(self) -> None:
+        fields = {f.name for f in attrs.fields(VideoGenerationRequest)} - {"additional_properties"}
+        assert set(model_matrix.REQUEST_FIELDS) == fields
+
+    def test_reference_roles_are_the_enum_values(self) -> None:
+        assert tuple(role.value for role in ReferenceRole) == model_matrix.REFERENCE_ROLES

@@ -1,11 +1,16 @@
-"""lemondata_video: the Python SDK for the LemonData video generation API."""
+"""lemondata_video: the Python SDK for the LemonData video generation API.
+
+The clients and the capability matrix load on first access (PEP 562 `__getattr__`), so
+`import lemondata_video` stays cheap, and a program that uses only `VideoClient` never
+imports asyncio for `AsyncVideoClient`.
+"""
 
 from __future__ import annotations
 
-from ._async_client import AsyncVideoClient
-from ._capabilities import ModelInfo
-from ._client import VideoClient
-from ._config import VERSION
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._constants import VERSION
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -35,7 +40,13 @@ from ._exceptions import (
 )
 from ._task import Task, TaskStatus, Video
 
+if TYPE_CHECKING:
+    from ._async_client import AsyncVideoClient
+    from ._capabilities import ModelInfo
+    from ._client import VideoClient
+
 __version__ = VERSION
+_LAZY = {"AsyncVideoClient": "._async_client", "ModelInfo": "._capabilities", "VideoClient": "._client"}
 
 __all__ = [
     "APIConnectionError",
@@ -71,3 +82,18 @@ __all__ = [
     "WaitTimeoutError",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a lazily exported name on first access and keep it."""
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

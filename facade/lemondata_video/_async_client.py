@@ -1,31 +1,37 @@
-"""AsyncVideoClient: the asyncio twin of VideoClient, with the same rules and errors."""
+"""AsyncVideoClient: the asyncio twin of VideoClient, with the same rules and errors.
+
+The generated operations and models, the capability matrix and the downloader are imported
+inside the methods, on first use: together they cost about 40 ms, which a program pays once
+it talks to the API rather than on import (benchmarks/imports.py measures it).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import random
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from lemondata_api import AuthenticatedClient
-from lemondata_api.api.tasks import cancel_task, get_task, get_video_generation_legacy
-from lemondata_api.api.videos import create_video_generation
-from lemondata_api.models import VideoGenerationCreated, VideoGenerationRequest, VideoTask
 
-from . import _capabilities, _download, _http, _transport
+from . import _http, _transport
 from ._base import Route, WaitState, check_json, create_failure, fingerprint, logger, route_for, task_id_of
-from ._capabilities import ModelInfo
 from ._config import mask_key, resolve_api_key, resolve_base_url
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, DEFAULT_WAIT_TIMEOUT
 from ._exceptions import LemonDataError
 from ._ratelimit import RequestBudget, budget_of
 from ._retry import retry_delay, should_retry
 from ._task import Task, TaskStatus
+
+if TYPE_CHECKING:
+    from lemondata_api import AuthenticatedClient
+
+    from ._capabilities import ModelInfo
 
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -64,13 +70,20 @@ class AsyncVideoClient:
         self._masked = mask_key(key)
         self._budget = budget_of(rate_limit)
         self._http = _http.async_api_client(http_client, key=key, base_url=self.base_url, timeout=timeout)
-        self._api = AuthenticatedClient(base_url=str(self.base_url), token=self._masked)
-        self._api.set_async_httpx_client(self._http)
         self._owns_files = file_http_client is None
         self._files = file_http_client or httpx.AsyncClient(**_http.file_options(timeout))
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self._rng = random.Random()
         self._warned: set[str] = set()
+
+    @functools.cached_property
+    def _api(self) -> AuthenticatedClient:
+        """The generated client, built on the first request; it sends through `self._http`."""
+        from lemondata_api import AuthenticatedClient  # noqa: PLC0415
+
+        api = AuthenticatedClient(base_url=str(self.base_url), token=self._masked)
+        api.set_async_httpx_client(self._http)
+        return api
 
     def __repr__(self) -> str:
         return f"AsyncVideoClient(base_url={str(self.base_url)!r}, api_key={self._masked!r})"
@@ -90,10 +103,15 @@ class AsyncVideoClient:
         request was sent and its outcome is unknown (it is never resent then).
         """
         allow = self.allow_unknown_models if allow_unknown_model is None else allow_unknown_model
+        from . import _capabilities  # noqa: PLC0415
+
         body = _capabilities.build_request(
             prompt, model=model, operation=operation, fields=fields, allow_unknown_model=allow
         )
         check_json(body)
+        from lemondata_api.api.videos import create_video_generation  # noqa: PLC0415
+        from lemondata_api.models import VideoGenerationCreated, VideoGenerationRequest  # noqa: PLC0415
+
         request = VideoGenerationRequest.from_dict(body)
         try:
             payload = await self._retrying(
@@ -111,6 +129,9 @@ class AsyncVideoClient:
 
     async def cancel(self, task: Task | str) -> Task:
         """Cancel a task that has not started running; ConflictError when it cannot be cancelled."""
+        from lemondata_api.api.tasks import cancel_task  # noqa: PLC0415
+        from lemondata_api.models import VideoTask  # noqa: PLC0415
+
         ident = task_id_of(task)
         payload = await self._retrying(
             lambda: cancel_task.asyncio_detailed(ident, client=self._api), expect=VideoTask, idempotent=True
@@ -173,6 +194,8 @@ class AsyncVideoClient:
         on_progress: ProgressCallback | None = None,
     ) -> Path:
         """Save the first output video to `path` (a file or directory; default `<task id>.mp4` here)."""
+        from . import _download  # noqa: PLC0415
+
         done = await self._completed(task)
         dest = _download.resolve_target(path, done, 0)
         return await _download.adownload_file(
@@ -188,6 +211,8 @@ class AsyncVideoClient:
         on_progress: ProgressCallback | None = None,
     ) -> list[Path]:
         """Save every output video into `directory` (default: the current directory)."""
+        from . import _download  # noqa: PLC0415
+
         done = await self._completed(task)
         folder = Path(directory) if directory is not None else Path.cwd()
         return [
@@ -203,6 +228,8 @@ class AsyncVideoClient:
 
     def models(self, *, operation: str | None = None, provider: str | None = None) -> list[ModelInfo]:
         """Models of the local capability matrix; no request is made."""
+        from . import _capabilities  # noqa: PLC0415
+
         return _capabilities.list_models(operation=operation, provider=provider)
 
     async def aclose(self) -> None:
@@ -220,6 +247,8 @@ class AsyncVideoClient:
         await self.aclose()
 
     async def _poll(self, task: Task | str, *, retries: int) -> Task:
+        from lemondata_api.models import VideoTask  # noqa: PLC0415
+
         route = route_for(task, base_url=self.base_url, warned=self._warned)
         payload = await self._retrying(
             lambda: self._get_op(route), expect=VideoTask, idempotent=True, retries=retries
@@ -229,6 +258,8 @@ class AsyncVideoClient:
     async def _get_op(self, route: Route) -> object:
         if route.kind == "url":
             return await self._http.get(route.url)
+        from lemondata_api.api.tasks import get_task, get_video_generation_legacy  # noqa: PLC0415
+
         op = get_task if route.kind == "task" else get_video_generation_legacy
         return await op.asyncio_detailed(route.task_id, client=self._api)
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import random
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Final, Literal
 from urllib.parse import unquote
 
-import attrs
 import httpx
 
 from ._config import origin
@@ -38,7 +37,7 @@ _CANONICAL: Final = re.compile(r"/v1/tasks/([^/?#]+)")
 _LEGACY: Final = re.compile(r"/v1/videos/generations/([^/?#]+)")
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class Route:
     """Where to poll a task: the generated `get_task` or legacy op by id, or an exact `url`."""
 
@@ -102,6 +101,8 @@ def check_json(body: Mapping[str, Any]) -> None:
 def fingerprint(body: Mapping[str, Any]) -> str:
     """The first hex digits of the SHA-256 of the body's canonical JSON."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    import hashlib  # noqa: PLC0415  (only a failed create needs it; 2 ms to import)
+
     return hashlib.sha256(canonical.encode()).hexdigest()[:FINGERPRINT_HEX]
 
 

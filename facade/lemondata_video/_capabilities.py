@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-import attrs
 from lemondata_api import model_matrix
-from lemondata_api.models import VideoGenerationRequest
 
 from . import _inputs
 from ._exceptions import CapabilityError, InvalidFieldError, UnknownModelError
 
 # Request fields the spec knows, from the generated request model.
-KNOWN_FIELDS = frozenset(f.name for f in attrs.fields(VideoGenerationRequest)) - {"additional_properties"}
+KNOWN_FIELDS = frozenset(model_matrix.REQUEST_FIELDS)
 # Arguments of build_request (and create) themselves, never fields.
 RESERVED_FIELDS = frozenset({"model", "prompt", "operation"})
 # Similarity above which an unknown field name is taken for a typo of a known one.
@@ -30,7 +28,7 @@ REQUIRED_INPUTS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class ModelInfo:
     """One model of the capability matrix."""
 
@@ -135,6 +133,8 @@ def _check_field_name(name: str) -> None:
     """Unknown fields are sent as given (the service adds fields), unless they look like a typo."""
     if name in KNOWN_FIELDS:
         return
+    import difflib  # noqa: PLC0415  (a did-you-mean is rare; difflib costs 2 ms to import)
+
     close = difflib.get_close_matches(name, sorted(KNOWN_FIELDS), n=1, cutoff=FIELD_TYPO_CUTOFF)
     if close:
         msg = f"unknown field {name!r}; did you mean {close[0]!r}?"
@@ -148,6 +148,8 @@ def _check_model(model: object, *, allow_unknown_model: bool) -> ModelInfo | Non
     info = MODELS.get(model)
     if info is not None or allow_unknown_model:
         return info
+    import difflib  # noqa: PLC0415  (a did-you-mean is rare; difflib costs 2 ms to import)
+
     close = difflib.get_close_matches(model, list(MODELS), n=1, cutoff=MODEL_TYPO_CUTOFF)
     hint = f"; did you mean {close[0]!r}?" if close else "."
     msg = (

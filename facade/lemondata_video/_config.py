@@ -14,10 +14,9 @@ from typing import Final
 
 import httpx
 
-from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT
+from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, VERSION
 from ._exceptions import LemonDataError, RequestValidationError
 
-VERSION: Final = "0.1.0"
 USER_AGENT: Final = f"lemondata-video/{VERSION}"
 LOOPBACK_NAMES: Final = frozenset({"localhost"})
 MASK_VISIBLE: Final = 4

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+VERSION: Final = "0.1.0"  # keep equal to pyproject.toml's version (tests/test_packaging.py)
+
 DEFAULT_BASE_URL: Final = "https://api.lemondata.cc"
 API_KEY_ENV: Final = "LEMONDATA_API_KEY"
 BASE_URL_ENV: Final = "LEMONDATA_BASE_URL"

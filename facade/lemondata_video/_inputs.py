@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lemondata_api import model_matrix
-from lemondata_api.models import ReferenceRole
 
 from ._constants import MAX_INLINE_IMAGE_BYTES
 from ._exceptions import InvalidFieldError
@@ -166,7 +165,7 @@ def _check_simple_types(body: Mapping[str, Any]) -> None:
     if "output_audio" in body and not isinstance(body["output_audio"], bool):
         msg = f"output_audio must be true or false, not {_show(body['output_audio'])}"
         raise InvalidFieldError(msg, param="output_audio")
-    roles = [r.value for r in ReferenceRole]
+    roles = list(model_matrix.REFERENCE_ROLES)
     if "reference_role" in body and body["reference_role"] not in roles:
         msg = f"reference_role must be one of {', '.join(roles)}, not {_show(body['reference_role'])}"
         raise InvalidFieldError(msg, param="reference_role")

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass, field
 from typing import Final
-
-import attrs
 
 from ._constants import INITIAL_POLL_INTERVAL, MAX_POLL_INTERVAL, POLL_JITTER
 
@@ -61,12 +60,12 @@ def predicted_remaining(samples: list[tuple[float, float]], elapsed: float) -> f
     return max(FULL - p1_now, 0.0) / rate - (elapsed - t1)
 
 
-@attrs.define
+@dataclass(slots=True)
 class PollSchedule:
     """The delays between the polls of one wait; feed it every task seen with `observe`."""
 
-    rng: random.Random = attrs.field(factory=random.Random)
-    samples: list[tuple[float, float]] = attrs.field(factory=list)
+    rng: random.Random = field(default_factory=random.Random)
+    samples: list[tuple[float, float]] = field(default_factory=list)
 
     def observe(self, elapsed: float, progress: float | None) -> None:
         """Record the progress seen `elapsed` seconds into the wait (a drop starts over)."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
-
-import attrs
 
 
 class TaskStatus(enum.Enum):
@@ -35,7 +34,7 @@ class TaskStatus(enum.Enum):
         return self in (TaskStatus.COMPLETED, TaskStatus.FAILED)
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class Video:
     """One output video."""
 
@@ -105,7 +104,7 @@ def _error(value: object) -> str | None:
     return _str(value)
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class Task:
     """An asynchronous generation task as last seen; immutable.
 
@@ -123,7 +122,7 @@ class Task:
     cancelled: bool = False
     created: int | None = None
     updated: int | None = None
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any], *, task_id: str | None = None) -> Task:

@@ -54,6 +54,31 @@ FIELD_RANGES: Final[dict[str, tuple[float | None, float | None]]] = {
 
 MAX_REFERENCE_IMAGES: Final[int] = 3
 
+REQUEST_FIELDS: Final[tuple[str, ...]] = (
+    "model",
+    "prompt",
+    "operation",
+    "image_url",
+    "image",
+    "duration",
+    "aspect_ratio",
+    "resolution",
+    "fps",
+    "negative_prompt",
+    "seed",
+    "cfg_scale",
+    "motion_strength",
+    "start_image",
+    "end_image",
+    "reference_images",
+    "reference_role",
+    "video_url",
+    "output_audio",
+    "user",
+)
+
+REFERENCE_ROLES: Final[tuple[str, ...]] = ("asset", "style")
+
 DEFAULT_MODEL: Final[str] = "sora-2"
 
 MODELS: Final[tuple[ModelEntry, ...]] = (

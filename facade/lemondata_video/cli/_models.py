@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-
-import attrs
+import dataclasses
 
 from .._capabilities import list_models
 from ._exits import OK
@@ -28,5 +27,5 @@ def run_models(args: argparse.Namespace, out: Output) -> int:
         for m in models
     ]
     text = table(HEADERS, rows) if rows else "no models match"
-    out.result([attrs.asdict(m) for m in models], text)
+    out.result([dataclasses.asdict(m) for m in models], text)
     return OK
