@@ -121,6 +121,69 @@ class TestApiError:
         echoed = api_error(_response(500, text="Authorization: Bearer abc.def"), secret=KEY)
         assert "abc.def" not in str(echoed)
 
+    def test_key_echoed_in_the_body_is_redacted_from_body_str_and_repr(self) -> None:
+        """A body echoing the key and Authorization header: `.body`, every field, str and repr are clean."""
+        body = {
+            "error": {
+                "message": f"invalid api key {KEY}",
+                "type": "invalid_request_error",
+                "code": f"bad_key_{KEY}",
+                "param": None,
+                "hint": "check the header Authorization: Bearer sk-other.token",
+                "did_you_mean": KEY,
+                "suggestions": [{"id": KEY}, "sora-2"],
+                "request": {
+                    "headers": {"Authorization": f"Bearer {KEY}"},
+                    "keys": [KEY, f"<{KEY}>", 7, None],
+                },
+                KEY: True,
+            }
+        }
+        error = api_error(_response(400, json=body), secret=KEY)
+        assert type(error) is BadRequestError
+        assert error.body == {
+            "message": "invalid api key ***",
+            "type": "invalid_request_error",
+            "code": "bad_key_***",
+            "param": None,
+            "hint": "check the header Authorization: Bearer ***",
+            "did_you_mean": "***",
+            "suggestions": [{"id": "***"}, "sora-2"],
+            "request": {"headers": {"Authorization": "Bearer ***"}, "keys": ["***", "<***>", 7, None]},
+            "***": True,
+        }
+        assert (error.message, error.code, error.hint) == (
+            "invalid api key ***", "bad_key_***", "check the header Authorization: Bearer ***",
+        )  # fmt: skip
+        assert (error.did_you_mean, error.suggestions) == ("***", ("***", "sora-2"))
+        assert str(error) == (
+            "400 bad_key_***: invalid api key *** (did you mean '***'?) "
+            "Hint: check the header Authorization: Bearer ***"
+        )
+        assert repr(error) == "BadRequestError('invalid api key ***')"
+        for text in (str(error), repr(error), repr(error.body), repr(vars(error))):
+            assert KEY not in text and "sk-other" not in text and "token" not in text
+
+    def test_redacting_a_deeply_nested_body(self) -> None:
+        """However deep the key hides in the body, it is redacted (and no RecursionError escapes)."""
+        nested: object = f"Bearer {KEY}"
+        for _ in range(400):
+            nested = [nested]
+        error = api_error(_response(400, json={"error": {"message": "no", "deep": nested}}), secret=KEY)
+        assert KEY not in repr(error.body)
+        inner = error.body["deep"]
+        while isinstance(inner, list):
+            (inner,) = inner
+        assert inner == "Bearer ***"
+
+    def test_key_at_the_end_of_an_excerpt_leaves_no_piece(self) -> None:
+        """The body is redacted before it is cut to EXCERPT_CHARS: no prefix of the key survives the cut."""
+        text = "x" * 190 + f" {KEY} " + "y" * 300
+        error = api_error(_response(502, text=text), secret=KEY)
+        assert error.message == "HTTP 502 Bad Gateway; body: '" + "x" * 190 + " *** " + "y" * 5 + "...'"
+        assert error.body is None
+        assert KEY[:6] not in str(error)
+
 
 class TestThroughTheClient:
     """Every outcome of a GET becomes one of our errors, with the cause chained."""
@@ -180,6 +243,27 @@ class TestThroughTheClient:
         httpx_mock.add_response(url=task_url("video_abc"), status_code=302, headers={"Location": "/x"})
         with pytest.raises(UnexpectedResponseError, match="a success status was expected"):
             driver("get", "video_abc")
+
+    def test_key_echoed_in_an_error_body_does_not_reach_the_caller(
+        self, driver: Driver, httpx_mock: HTTPXMock
+    ) -> None:
+        """A 400 echoing the key in `error.message` and in an extra field: no trace in body, str or repr."""
+        echo = {"message": f"key {KEY} is not valid here", "type": "t", "code": "c", "param": None}
+        echo["debug"] = {"authorization": f"Bearer {KEY}", "api_key": KEY}
+        httpx_mock.add_response(url=task_url("video_abc"), status_code=400, json={"error": echo})
+        with pytest.raises(BadRequestError) as info:
+            driver("get", "video_abc")
+        error = info.value
+        assert error.body == {
+            "message": "key *** is not valid here",
+            "type": "t",
+            "code": "c",
+            "param": None,
+            "debug": {"authorization": "Bearer ***", "api_key": "***"},
+        }
+        assert str(error) == "400 c: key *** is not valid here"
+        for text in (str(error), repr(error), repr(error.body), repr(error.args)):
+            assert KEY not in text
 
     def test_timeout_maps_to_api_timeout_error(self, driver: Driver, httpx_mock: HTTPXMock) -> None:
         driver.client.max_retries = 0

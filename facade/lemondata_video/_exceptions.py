@@ -40,7 +40,12 @@ class LemonDataError(Exception):
 
 
 class APIError(LemonDataError):
-    """The service answered with an error status or an unusable body."""
+    """The service answered with an error status or an unusable body.
+
+    `body` is the answer's `error` object (None without one). Like the message and every
+    other field, it is filled with the API key and any `Bearer` token replaced by `***`,
+    so a service or proxy echoing them cannot expose them through the exception.
+    """
 
     def __init__(
         self,

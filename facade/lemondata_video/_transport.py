@@ -175,7 +175,7 @@ def api_error(response: httpx.Response, *, secret: str, now: float | None = None
     """The APIError subclass for an error status, filled from the error envelope when it parses."""
     status = response.status_code
     cls = _error_class(status)
-    envelope = _envelope(response)
+    envelope = _envelope(response, secret)
     retry_after = parse_retry_after(
         response.headers.get("retry-after"), now=time.time() if now is None else now
     )
@@ -185,12 +185,12 @@ def api_error(response: httpx.Response, *, secret: str, now: float | None = None
     if message is None:
         message = f"{_reason(status)}; body: {_excerpt(response, secret)}"
     return cls(
-        _redact(message, secret),
+        message,
         status_code=status,
         type=_text(envelope.get("type")),
         code=_text(envelope.get("code")),
         param=_text(envelope.get("param")),
-        hint=_redact(h, secret) if (h := _text(envelope.get("hint"))) else None,
+        hint=_text(envelope.get("hint")),
         did_you_mean=_text(envelope.get("did_you_mean")),
         suggestions=_suggestions(envelope.get("suggestions")),
         retry_after=retry_after,
@@ -214,13 +214,37 @@ def _reason(status: int) -> str:
         return f"HTTP {status} (a non-standard status)"
 
 
-def _envelope(response: httpx.Response) -> dict[str, Any]:
+def _envelope(response: httpx.Response, secret: str) -> dict[str, Any]:
+    """The body's `error` object (empty when there is none), redacted throughout."""
     try:
         body = response.json()
     except (ValueError, RecursionError):
         return {}
     error = body.get("error") if isinstance(body, dict) else None
-    return dict(error) if isinstance(error, dict) else {}
+    return _redact_json(error, secret) if isinstance(error, dict) else {}
+
+
+def _redact_json(value: dict[str, Any], secret: str) -> dict[str, Any]:
+    """A copy of decoded JSON with `_redact` applied to every string in it, keys included.
+
+    Iterative, so a deeply nested body cannot exhaust the stack.
+    """
+    root: dict[str, Any] = {"": value}
+    pending: list[tuple[dict[Any, Any] | list[Any], Any]] = [(root, "")]
+    while pending:
+        container, key = pending.pop()
+        item = container[key]
+        if isinstance(item, str):
+            container[key] = _redact(item, secret)
+        elif isinstance(item, dict):
+            copy = {_redact(k, secret) if isinstance(k, str) else k: v for k, v in item.items()}
+            container[key] = copy
+            pending.extend((copy, k) for k in copy)
+        elif isinstance(item, list):
+            items = list(item)
+            container[key] = items
+            pending.extend((items, index) for index in range(len(items)))
+    return dict(root[""])
 
 
 def _text(value: object) -> str | None:
@@ -235,12 +259,15 @@ def _suggestions(value: object) -> tuple[str, ...]:
 
 
 def _excerpt(response: httpx.Response, secret: str) -> str:
-    """A short, single-line, redacted piece of the body, safe to show."""
-    text = " ".join(response.text.split())
+    """A short, single-line, redacted piece of the body, safe to show.
+
+    Redacted before it is cut, so a key or token across the cut leaves no piece of itself.
+    """
+    text = _redact(" ".join(response.text.split()), secret)
     if not text:
         return "(empty)"
     short = text[:EXCERPT_CHARS] + ("..." if len(text) > EXCERPT_CHARS else "")
-    return repr(_redact(short, secret))
+    return repr(short)
 
 
 def _redact(text: str, secret: str) -> str:
