@@ -14,13 +14,12 @@ from .._async_client import AsyncVideoClient
 from .._constants import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT
 from .._ratelimit import RequestBudget
 from . import _journal as jn
-from ._batch_job import Runner
+from ._batch_job import Runner, on_request
 from ._board import Board, job_results, summary, write_report
 from ._connect import Connection, connect
 from ._exits import API_ERROR, INTERRUPTED, MAY_EXIST, OK, TASK_FAILED, TIMEOUT, USAGE, VALIDATION, CLIError
 from ._jobs import Job, load_jobs
 from ._output import Output
-from ._ratelimit import BudgetTransport
 
 REDRAW_SECONDS: Final = 0.2
 # The exit code of a batch is the first of these that any job ended in.
@@ -61,13 +60,15 @@ async def _redraw(board: Board) -> None:
 async def _run_all(
     args: argparse.Namespace, conn: Connection, jobs: Sequence[Job], journal: jn.Journal, board: Board
 ) -> None:
-    transport = BudgetTransport(RequestBudget(args.rpm))
     timeout = httpx.Timeout(DEFAULT_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
     records = journal.records()
     limit = asyncio.Semaphore(args.concurrency)
+    # Every API request waits for a slot of the budget; the hook journals each create as it goes out.
     async with (
-        httpx.AsyncClient(transport=transport, timeout=timeout) as http,
-        AsyncVideoClient(api_key=conn.api_key, base_url=conn.base_url, http_client=http) as client,
+        httpx.AsyncClient(timeout=timeout, event_hooks={"request": [on_request]}) as http,
+        AsyncVideoClient(
+            api_key=conn.api_key, base_url=conn.base_url, http_client=http, rate_limit=RequestBudget(args.rpm)
+        ) as client,
     ):
         runner = Runner(
             client=client,

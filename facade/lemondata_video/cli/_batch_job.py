@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -23,6 +24,8 @@ from ._fields import check_request, fields_from_job
 from ._jobs import Job
 
 if TYPE_CHECKING:
+    import httpx
+
     from .._async_client import AsyncVideoClient
 
 # After Ctrl-C, how long a create already sent may take to answer, so its task id is journaled.
@@ -32,6 +35,23 @@ UNKNOWN_REASON: Final = (
     "the create request was sent but its outcome is unknown; not resent "
     "(rerun with --resubmit-unknown to send it again, which may pay twice)"
 )
+# What the create this asyncio task sends calls as it goes on the wire (set by `Runner._create`).
+CREATE_ON_WIRE: ContextVar[Callable[[], None] | None] = ContextVar("lemonvideo_create_on_wire", default=None)
+
+
+async def on_request(request: httpx.Request) -> None:
+    """The batch's httpx `request` hook: a create (the API's only POST) is journaled as it goes out.
+
+    It runs after the request budget's wait, right before the request is sent, in the context of
+    the task `Runner._create` started; a create sent from anywhere else is refused, unsent.
+    """
+    if request.method != "POST":
+        return
+    journal_sent = CREATE_ON_WIRE.get()
+    if journal_sent is None:
+        msg = f"a create ({request.method} {request.url.path}) was about to be sent without a journal entry"
+        raise RuntimeError(msg)
+    journal_sent()
 
 
 @dataclass
@@ -73,38 +93,58 @@ class Runner:
         if task is not None:
             await self._download(job, task, target)
 
+    def _ended(self, job: Job, state: str, *, error: str, request_fingerprint: str | None = None) -> None:
+        """A create ended without a task: journal it whole (it may never have been journaled as sent)."""
+        self.journal.reject(
+            job.id,
+            fingerprint=job.fingerprint,
+            out=job.out,
+            error=error,
+            state=state,
+            request_fingerprint=request_fingerprint,
+        )
+        self.on_change(job.id, state)
+
     async def _create(self, job: Job) -> str | None:
         fields = fields_from_job(job.fields, base=self.jobs_dir)
         try:
             check_request(job.prompt, fields)  # before the journal: an invalid job is never "submitting"
         except RequestValidationError as exc:
-            self.journal.reject(job.id, fingerprint=job.fingerprint, out=job.out, error=one_line(exc))
-            self.on_change(job.id, jn.INVALID)
+            self._ended(job, jn.INVALID, error=one_line(exc))
             return None
-        self.journal.submitting(job.id, fingerprint=job.fingerprint, out=job.out)
-        self.on_change(job.id, jn.SUBMITTING)
-        sending = asyncio.ensure_future(self.client.create(job.prompt, **fields))
+        on_wire = False
+
+        def journal_sent() -> None:  # called by `on_request` as the create goes out (each attempt)
+            nonlocal on_wire
+            self.journal.submitting(job.id, fingerprint=job.fingerprint, out=job.out)
+            on_wire = True
+            self.on_change(job.id, jn.SUBMITTING)
+
+        token = CREATE_ON_WIRE.set(journal_sent)
+        try:  # the new asyncio task copies the context, so its request hook finds `journal_sent`
+            sending = asyncio.ensure_future(self.client.create(job.prompt, **fields))
+        finally:
+            CREATE_ON_WIRE.reset(token)
         try:
             try:
                 task = await asyncio.shield(sending)
             except asyncio.CancelledError:
+                if not on_wire:  # still waiting for its slot of the budget: nothing to keep
+                    sending.cancel()
+                    raise
                 # Interrupted: the create may already be on the wire; keep its task id if it answers.
                 task = await asyncio.wait_for(sending, CREATE_GRACE_SECONDS)
                 self._set(job, jn.RUNNING, task_id=task.id, status=task.raw_status)
                 raise
         except RequestValidationError as exc:
-            self._set(job, jn.INVALID, error=one_line(exc))
+            self._ended(job, jn.INVALID, error=one_line(exc))
             return None
         except TaskMayExistError as exc:
-            self._set(
-                job,
-                jn.UNKNOWN,
-                error=f"{one_line(exc)}; {UNKNOWN_REASON}",
-                request_fingerprint=exc.fingerprint,
-            )
+            error = f"{one_line(exc)}; {UNKNOWN_REASON}"
+            self._ended(job, jn.UNKNOWN, error=error, request_fingerprint=exc.fingerprint)
             return None
         except LemonDataError as exc:  # rejected with a definite answer: nothing was created
-            self._set(job, jn.ERROR, error=one_line(exc))
+            self._ended(job, jn.ERROR, error=one_line(exc))
             return None
         self._set(job, jn.RUNNING, task_id=task.id, status=task.raw_status)
         return task.id

@@ -1,8 +1,10 @@
 """The batch journal: a SQLite file beside the videos that makes a batch safe to kill and rerun.
 
-A job is written as `submitting` (with its fingerprint) and committed before its create is sent,
+A job is written as `submitting` (with its fingerprint) and committed as its create goes on the
+wire (after any wait for the request budget, so a job killed while waiting was never submitting),
 its task id is committed as soon as the create returns, and every later state change is committed
-too. WAL mode with `synchronous=FULL`: a commit is on disk before the next request goes out.
+too. A create that ends without a task is written whole, whether or not `submitting` was. WAL mode
+with `synchronous=FULL`: a commit is on disk before the next request goes out.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ class Journal:
         return {row[0]: Record(*row) for row in cursor}
 
     def submitting(self, job_id: str, *, fingerprint: str, out: str) -> None:
-        """Record that a job's create is about to be sent (replacing an earlier, unsent attempt)."""
+        """Record that a job's create is going on the wire now (replacing an earlier, unsent attempt)."""
         now = time.time()
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
@@ -90,17 +92,31 @@ class Journal:
             )
             self._event(job_id, SUBMITTING, None, fingerprint, now)
 
-    def reject(self, job_id: str, *, fingerprint: str, out: str, error: str) -> None:
-        """Record a job refused before sending (invalid): nothing was created, a rerun may send it."""
+    def reject(
+        self,
+        job_id: str,
+        *,
+        fingerprint: str,
+        out: str,
+        error: str,
+        state: str = INVALID,
+        request_fingerprint: str | None = None,
+    ) -> None:
+        """Record a create that ended without a task, whether or not the job has a row yet.
+
+        `invalid` (the default) and `error`: refused, nothing was created, a rerun may send it;
+        `unknown` (with the request's fingerprint): sent, outcome lost. Replaces the job's row.
+        """
         now = time.time()
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(
-                "INSERT OR REPLACE INTO jobs (job_id, fingerprint, state, out, error, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (job_id, fingerprint, INVALID, out, error, now),
+                "INSERT OR REPLACE INTO jobs "
+                "(job_id, fingerprint, state, out, error, request_fingerprint, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (job_id, fingerprint, state, out, error, request_fingerprint, now),
             )
-            self._event(job_id, INVALID, None, error, now)
+            self._event(job_id, state, None, error, now)
 
     def update(self, job_id: str, state: str, **values: Any) -> None:
         """Set a job's state and any of COLUMNS, and log the change."""
