@@ -18,9 +18,10 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
-from lemondata_video import VideoClient
+from lemondata_video import Task, VideoClient
 from lemondata_video.emulator import Emulator, ManualClock
 
 from ._common import Figure
@@ -48,7 +49,7 @@ def durations(count: int) -> list[float]:
     return [math.exp(rng.uniform(math.log(LOW), math.log(HIGH))) for _ in range(count)]
 
 
-Waiter = Callable[[Emulator, str], None]  # waits for the task with this id until it is terminal
+Waiter = Callable[[Emulator, dict[str, Any]], None]  # waits for the created task until it is terminal
 
 
 def measure(waiter_factory: Callable[[Emulator], Waiter], *, count: int, progress: bool) -> Outcome:
@@ -66,10 +67,10 @@ def measure(waiter_factory: Callable[[Emulator], Waiter], *, count: int, progres
     with emu, httpx.Client(base_url=emu.base_url, headers=auth(emu)) as api:
         wait = waiter_factory(emu)
         for _ in range(count):
-            task_id = api.post("/v1/videos/generations", json={"prompt": "bench", "model": "sora-2"}).json()
-            task_id = task_id["task_id"]
+            created = api.post("/v1/videos/generations", json={"prompt": "bench", "model": "sora-2"}).json()
+            task_id = created["task_id"]
             before = emu.stats.requests[POLL_ROUTE]
-            wait(emu, task_id)
+            wait(emu, created)
             stored = emu.ctx.store.get(task_id)
             assert stored is not None
             lags.append(emu.clock.now() - stored.finished)
@@ -92,10 +93,10 @@ def fixed_loop(interval: float) -> Callable[[Emulator], Waiter]:
         clock = emu.clock
         assert isinstance(clock, ManualClock)
 
-        def wait(_emu: Emulator, task_id: str) -> None:
+        def wait(_emu: Emulator, created: dict[str, Any]) -> None:
             while True:
                 clock.advance(interval)
-                if api.get(f"/v1/tasks/{task_id}").json()["status"] in ("completed", "failed"):
+                if api.get(f"/v1/tasks/{created['task_id']}").json()["status"] in ("completed", "failed"):
                     return
 
         return wait
@@ -109,10 +110,12 @@ def facade_wait(emu: Emulator) -> Waiter:
     clock = emu.clock
     assert isinstance(clock, ManualClock)
 
-    def wait(_emu: Emulator, task_id: str) -> None:
-        task = client.wait(task_id, clock=clock.now, sleep=clock.advance, timeout=4 * HIGH)
+    def wait(_emu: Emulator, created: dict[str, Any]) -> None:
+        # The Task that create() returns, as a user holds it: the schedule starts from it.
+        task = Task.from_payload(created)
+        task = client.wait(task, clock=clock.now, sleep=clock.advance, timeout=4 * HIGH)
         if task.status.value != "completed":
-            msg = f"task {task_id} ended {task.status.value}"
+            msg = f"task {task.id} ended {task.status.value}"
             raise RuntimeError(msg)
 
     return wait

@@ -366,6 +366,27 @@ class TestWait:
         assert driver.wait(done, clock) is done
         assert clock.sleeps == []
 
+    def test_a_bare_id_is_polled_at_once(
+        self, driver: Driver, httpx_mock: HTTPXMock, clock: FakeClock
+    ) -> None:
+        """Resuming a wait by id: a task that finished long ago is known after one poll, not 25 s."""
+        httpx_mock.add_response(
+            url=task_url("video_abc"), json=task_json(status="completed", video_url=FILE_URL)
+        )
+        assert driver.wait("video_abc", clock).status is TaskStatus.COMPLETED
+        assert clock.sleeps == [0.0]
+
+    def test_a_fresh_task_is_first_polled_on_the_schedule(
+        self, driver: Driver, httpx_mock: HTTPXMock, clock: FakeClock
+    ) -> None:
+        """A Task just created is not polled at once: no model finishes in under 20 s."""
+        httpx_mock.add_response(
+            url=task_url("video_abc"), json=task_json(status="completed", video_url=FILE_URL)
+        )
+        driver.wait(Task.from_payload(created_json()), clock)
+        assert len(clock.sleeps) == 1
+        assert clock.sleeps[0] >= 20.0
+
     def test_unknown_status_keeps_waiting(
         self, driver: Driver, httpx_mock: HTTPXMock, clock: FakeClock
     ) -> None:

@@ -265,6 +265,16 @@ class TestThroughTheClient:
         for text in (str(error), repr(error), repr(error.body), repr(error.args)):
             assert KEY not in text
 
+    def test_key_in_a_connection_error_text_is_redacted(self, driver: Driver, httpx_mock: HTTPXMock) -> None:
+        """A proxy or transport that puts the key in its error text: the message keeps no trace of it."""
+        driver.client.max_retries = 0
+        httpx_mock.add_exception(httpx.ConnectError(f"proxy refused token {KEY}"), url=task_url("video_abc"))
+        with pytest.raises(APIConnectionError) as info:
+            driver("get", "video_abc")
+        assert (
+            str(info.value) == f"GET {BASE}/v1/tasks/video_abc failed: ConnectError: proxy refused token ***"
+        )
+
     def test_timeout_maps_to_api_timeout_error(self, driver: Driver, httpx_mock: HTTPXMock) -> None:
         driver.client.max_retries = 0
         httpx_mock.add_exception(httpx.ReadTimeout("slow"), url=task_url("video_abc"))

@@ -44,9 +44,15 @@ if TYPE_CHECKING:
     from ._async_client import AsyncVideoClient
     from ._capabilities import ModelInfo
     from ._client import VideoClient
+    from ._ratelimit import RequestBudget
 
 __version__ = VERSION
-_LAZY = {"AsyncVideoClient": "._async_client", "ModelInfo": "._capabilities", "VideoClient": "._client"}
+_LAZY = {
+    "AsyncVideoClient": "._async_client",
+    "ModelInfo": "._capabilities",
+    "RequestBudget": "._ratelimit",
+    "VideoClient": "._client",
+}
 
 __all__ = [
     "APIConnectionError",
@@ -67,6 +73,7 @@ __all__ = [
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestBudget",
     "RequestValidationError",
     "ServerError",
     "Task",

@@ -35,6 +35,8 @@ logger = logging.getLogger("lemondata_video")
 FINGERPRINT_HEX: Final = 16
 _CANONICAL: Final = re.compile(r"/v1/tasks/([^/?#]+)")
 _LEGACY: Final = re.compile(r"/v1/videos/generations/([^/?#]+)")
+# The usual poll_url, relative with a plain id: routed without parsing a URL (every poll does this).
+_PLAIN_CANONICAL: Final = re.compile(r"/v1/tasks/([A-Za-z0-9._~-]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,9 @@ def route_for(task: Task | str, *, base_url: httpx.URL, warned: set[str]) -> Rou
     poll_url = task.poll_url if isinstance(task, Task) else None
     if not poll_url:
         return Route("task", ident)
+    plain = _PLAIN_CANONICAL.fullmatch(poll_url)
+    if plain:
+        return Route("task", plain.group(1))
     try:
         url = httpx.URL(poll_url)
     except httpx.InvalidURL:
@@ -146,6 +151,10 @@ class WaitState:
         self.retry_after: float | None = None
         if self.last is not None:
             self.schedule.observe(0.0, self.last.progress)
+
+    def first_sleep(self) -> float:
+        """0 for a bare id, whose task may be long finished; else the schedule's next delay."""
+        return 0.0 if self.last is None else self.next_sleep()
 
     def next_sleep(self) -> float:
         """Seconds to sleep before the next poll, never past the deadline; WaitTimeoutError after it."""

@@ -148,10 +148,11 @@ class VideoClient:
     ) -> Task:
         """Poll until the task completes and return it.
 
-        Polls follow `_polling.PollSchedule` (the first after about 25 s, sooner
-        near a finish predicted from progress); transient errors (connection,
-        timeouts, 429, 5xx, garbled answers) are retried until `timeout` seconds
-        have passed. `on_update` gets every change of status or progress.
+        Given a bare id, the first poll is immediate (the task may be long done);
+        after that, and from the start for a Task, polls follow `_polling.PollSchedule`
+        (about 25 s after the task was seen, sooner near a finish predicted from
+        progress); transient errors (connection, timeouts, 429, 5xx, garbled answers)
+        are retried until `timeout` seconds have passed. `on_update` gets every change of status or progress.
         Raises TaskFailedError or TaskCancelledError when it ends without a video,
         WaitTimeoutError (carrying the last task seen) at the deadline, and the API
         error of a poll that cannot succeed (401, 403, 404, ...).
@@ -159,7 +160,7 @@ class VideoClient:
         state = WaitState(task, timeout=timeout, clock=clock, on_update=on_update, rng=self._rng)
         if state.last is not None and state.seen(state.last):
             return state.last
-        delay = state.next_sleep()
+        delay = state.first_sleep()
         while True:
             sleep(delay)
             try:

@@ -80,7 +80,7 @@ def call(op: Callable[[], Any], *, expect: type[Model], secret: str) -> dict[str
     try:
         result = op()
     except httpx.HTTPError as exc:
-        raise transport_error(exc) from exc
+        raise transport_error(exc, secret=secret) from exc
     except PARSE_ERRORS as exc:
         raise unparsable(box, exc, secret=secret) from exc
     finally:
@@ -95,7 +95,7 @@ async def acall(op: Callable[[], Awaitable[Any]], *, expect: type[Model], secret
     try:
         result = await op()
     except httpx.HTTPError as exc:
-        raise transport_error(exc) from exc
+        raise transport_error(exc, secret=secret) from exc
     except PARSE_ERRORS as exc:
         raise unparsable(box, exc, secret=secret) from exc
     finally:
@@ -110,13 +110,13 @@ def _last(box: list[httpx.Response]) -> httpx.Response:
     return box[-1]
 
 
-def transport_error(exc: httpx.HTTPError) -> APIConnectionError:
+def transport_error(exc: httpx.HTTPError, *, secret: str = "") -> APIConnectionError:
     """Map an httpx failure: timeouts to APITimeoutError, the rest to APIConnectionError."""
     where = _where(exc)
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"{where} timed out ({type(exc).__name__})")
     detail = str(exc) or type(exc).__name__
-    return APIConnectionError(f"{where} failed: {type(exc).__name__}: {_redact(detail, '')}")
+    return APIConnectionError(f"{where} failed: {type(exc).__name__}: {_redact(detail, secret)}")
 
 
 def _where(exc: httpx.HTTPError) -> str:
@@ -130,7 +130,9 @@ def _where(exc: httpx.HTTPError) -> str:
 def unparsable(box: list[httpx.Response], exc: Exception, *, secret: str) -> LemonDataError:
     """The generated code failed on a response: map it by its status."""
     if not box:
-        return LemonDataError(f"the request could not be made: {type(exc).__name__}: {exc}")
+        return LemonDataError(
+            f"the request could not be made: {type(exc).__name__}: {_redact(str(exc), secret)}"
+        )
     response = box[-1]
     if response.status_code >= 400:
         return api_error(response, secret=secret)
