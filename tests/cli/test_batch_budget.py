@@ -2,8 +2,10 @@
 
 With `--rpm 2` a slot comes every 30 s, so of three creates started together the first goes at once
 and the other two wait for their slots; a batch killed then must not have journaled them as
-`submitting` (a resumed batch would report them `unknown` and never send them). And a create that
-ends without a task is journaled with its error whether or not it ever went out.
+`submitting` (a resumed batch would report them `unknown` and never send them). Ctrl-C while a
+create is on the wire waits for its answer, so its task id is journaled, while a create still
+waiting for its slot is dropped. And a create that ends without a task is journaled with its error
+whether or not it ever went out.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from lemondata_video.cli import _journal as jn
-from lemondata_video.emulator import Emulator
+from lemondata_video.emulator import Emulator, Faults
 from lemondata_video.emulator._faults import CREATE_ROUTE
 
 from .conftest import assert_playable_mp4, cli_env, command, fast_emulator, run
@@ -115,6 +118,68 @@ class TestCreatesWaitingForTheBudget:
             ("j0", "running"), ("j1", "not started"), ("j2", "not started"),
         ]  # fmt: skip
         assert list(journal_rows(out_dir)) == ["j0"]
+
+
+def wait_for_submitting(out_dir: Path, job: str, process: subprocess.Popen[bytes]) -> None:
+    """Return once `job` is journaled `submitting`; fail if the batch exits or STARTUP_LIMIT passes first."""
+    deadline = time.monotonic() + STARTUP_LIMIT
+    while time.monotonic() < deadline and process.poll() is None:
+        if (out_dir / jn.JOURNAL_NAME).exists() and journal_rows(out_dir).get(job) == (jn.SUBMITTING, None):
+            return
+        time.sleep(0.02)
+    msg = f"{job} not journaled submitting (exit code {process.poll()}, journal {journal_rows(out_dir)})"
+    raise AssertionError(msg)
+
+
+class TestCtrlCWhileACreateIsOnTheWire:
+    """Ctrl-C waits for a create already sent, so its task id is journaled; one not sent is dropped."""
+
+    @pytest.mark.parametrize(
+        ("concurrency", "rpm"),
+        [("2", "2"), ("1", "600")],
+        ids=["other-job-waits-for-the-budget", "other-job-waits-for-concurrency"],
+    )
+    def test_ctrl_c_journals_the_task_id_of_the_create_on_the_wire_and_the_rerun_finishes(
+        self, tmp_path: Path, concurrency: str, rpm: str
+    ) -> None:
+        jobs = write_jobs(tmp_path / "jobs.jsonl", JOBS[:2])
+        out_dir = tmp_path / "o"
+        # The service holds each create 2 s before making its task: Ctrl-C lands while j0's is on the wire.
+        slow_create = Faults(latency=1.0, latency_seconds=2.0, routes=[CREATE_ROUTE])
+        argv = command("batch", jobs, "--out-dir", str(out_dir), "--concurrency", concurrency, "--rpm", rpm)
+        with fast_emulator(faults=slow_create) as emu:
+            env = cli_env(emu)
+            process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            try:
+                wait_for_submitting(out_dir, "j0", process)
+                assert emu.stats.tasks_created == 0  # sent, not answered yet
+            finally:
+                process.send_signal(signal.SIGINT)
+                _, stderr = process.communicate(timeout=60)
+            assert process.returncode == 130, stderr
+            at_interrupt = journal_rows(out_dir)
+            assert list(at_interrupt) == ["j0"]  # j1 waited for its slot: never sent, never journaled
+            state, task_id = at_interrupt["j0"]
+            assert (state, task_id is not None) == (jn.RUNNING, True)
+            assert events(out_dir) == [("j0", jn.SUBMITTING), ("j0", jn.RUNNING)]
+            assert emu.stats.requests[CREATE_ROUTE] == 1
+            assert emu.stats.tasks_created == 1 == sum(task is not None for _, task in at_interrupt.values())
+
+            emu.set_faults()
+            result = run("batch", jobs, "--out-dir", str(out_dir), "--rpm", "600", "--json", env=env)
+            assert result.code == 0, result.stderr
+            assert emu.stats.tasks_created == 2
+            assert emu.stats.requests[CREATE_ROUTE] == 2
+            assert sorted(emu.stats.downloads.values()) == [1, 1]
+        assert stderr.decode().endswith(
+            f"lemonvideo: error: interrupted; every task id is journaled; rerun the same command to resume "
+            f"({out_dir})\n"
+        )
+        results = {job["id"]: job for job in json.loads(result.stdout)["jobs"]}
+        assert {job: r["state"] for job, r in results.items()} == {"j0": "downloaded", "j1": "downloaded"}
+        assert results["j0"]["task_id"] == task_id  # resumed, not created again
+        for job in ("j0", "j1"):
+            assert_playable_mp4(out_dir / f"{job}.mp4")
 
 
 class TestCreatesThatEndWithoutATask:

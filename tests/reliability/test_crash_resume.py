@@ -125,14 +125,14 @@ def test_ten_sigkills_then_every_job_created_once_and_downloaded(tmp_path: Path)
             check=False,
         )
         ended = states(json.loads(final.stdout))
-        print(f"kills at (s after the run's first journal write): {kills}\njournal at each kill: {at_kill}")
-        print(f"orphan tasks (created, id never journaled): {orphans}; final exit {final.returncode}")
+        task_files = [name for name in emu.stats.downloads if name != "sample.mp4"]
+        print_figures(kills, at_kill, emu, task_files=len(task_files), ended=ended, orphans=orphans)
+        assert final.returncode == (0 if orphans == 0 else 7), final.stderr
         # An orphan is a create killed between reaching the service and journaling its id: its job
         # stays `unknown` and is never resent (that would pay twice). Every other job is downloaded.
         assert sorted(ended.values()) == sorted(["downloaded"] * (JOBS - orphans) + ["unknown"] * orphans)
         assert emu.stats.tasks_created == JOBS
         assert emu.stats.requests[CREATE_ROUTE] == JOBS
-        task_files = [name for name in emu.stats.downloads if name != "sample.mp4"]
         assert len(task_files) == JOBS - orphans  # every collected task's video fetched once or more
     assert len(kills) == KILLS
     assert any(counts.get("running") or counts.get("submitting") for counts in at_kill)  # mid-flight
@@ -147,6 +147,34 @@ def test_ten_sigkills_then_every_job_created_once_and_downloaded(tmp_path: Path)
     # the same target removes it (see the test below); no visible file is partial.
     visible = {p.name for p in out_dir.iterdir() if not p.name.startswith(".")}
     assert visible == {f"{name}.mp4" for name in downloaded} | {"lemonvideo-report.jsonl"}
+
+
+def print_figures(
+    kills: list[float],
+    at_kill: list[dict[str, int]],
+    emu: Emulator,
+    *,
+    task_files: int,
+    ended: dict[str, str],
+    orphans: int,
+) -> None:
+    """With `pytest -s`: the journal at each kill (one line each), then what the emulator counted."""
+    for n, (delay, counts) in enumerate(zip(kills, at_kill, strict=True), 1):
+        main = ", ".join(
+            f"{counts.get(state, 0)} {state}" for state in ("downloaded", "running", "submitting")
+        )
+        rest = "".join(
+            f", {count} {state}"
+            for state, count in sorted(counts.items())
+            if state not in ("downloaded", "running", "submitting")
+        )
+        print(f"kill {n:2d} at {delay:.2f} s: {main}{rest}")
+    downloaded = sum(state == "downloaded" for state in ended.values())
+    print(
+        f"end: {emu.stats.tasks_created} tasks created, {emu.stats.requests[CREATE_ROUTE]} create requests, "
+        f"{task_files} task videos fetched, {downloaded}/{len(ended)} jobs downloaded, "
+        f"{orphans} orphan tasks (created, id never journaled)"
+    )
 
 
 def journaled_task_ids(out_dir: Path) -> int:

@@ -86,10 +86,28 @@ async def _run_all(
                 await runner.run(job, records.get(job.id))
 
         ticker = asyncio.create_task(_redraw(board))
+        tasks = [asyncio.create_task(one(job)) for job in jobs]
         try:
-            await asyncio.gather(*(one(job) for job in jobs))
+            # Unlike `gather`, `wait` does not cancel the jobs when Ctrl-C cancels it: `finally` does, once.
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:  # a job's unexpected error ends the batch, as it always has
+                if not task.cancelled() and task.exception() is not None:
+                    task.result()
         finally:
+            await _cancel_and_wait(tasks)  # before the clients close
             ticker.cancel()
+
+
+async def _cancel_and_wait(tasks: Sequence[asyncio.Task[None]]) -> None:
+    """Cancel the jobs still running, once each, and wait until every one has ended.
+
+    A job whose create is on the wire then waits for its answer and journals its task id
+    (`Runner._create`); a job doing anything else ends at once. Cancelling a job a second
+    time would cut that grace short, so Ctrl-C cancels the jobs here and nowhere else.
+    """
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def run_batch(args: argparse.Namespace, out: Output) -> int:
