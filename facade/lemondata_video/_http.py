@@ -15,6 +15,9 @@ import httpx
 
 from . import _transport
 from ._config import USER_AGENT, BearerAuth, api_timeout
+from ._constants import MAX_CONNECTIONS
+
+POOL = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS)
 
 
 class _Through(httpx.BaseTransport):
@@ -71,6 +74,7 @@ def api_client(given: httpx.Client | None, *, key: str, base_url: httpx.URL, tim
     """The client of the API's requests, sending through `given` when there is one."""
     return httpx.Client(
         transport=_Through(given) if given is not None else None,
+        limits=POOL,
         event_hooks={"response": [_transport.capture_response]},
         **_options(given, key=key, base_url=base_url, timeout=timeout),
     )
@@ -82,6 +86,7 @@ def async_api_client(
     """The async client of the API's requests, sending through `given` when there is one."""
     return httpx.AsyncClient(
         transport=_AsyncThrough(given) if given is not None else None,
+        limits=POOL,
         event_hooks={"response": [_transport.acapture_response]},
         **_options(given, key=key, base_url=base_url, timeout=timeout),
     )
