@@ -14,6 +14,7 @@ a second client process against the same emulator with another key.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 import time
@@ -96,9 +97,26 @@ async def raw_run(opts: dict[str, Any]) -> dict[str, float]:
     return {"cpu": cpu_seconds() - cpu, "seconds": time.perf_counter() - start}
 
 
+class GCTimer:
+    """Seconds spent in the cyclic garbage collector, from gc.callbacks."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._began = 0.0
+
+    def __call__(self, phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.process_time()
+        else:
+            self.seconds += time.process_time() - self._began
+
+
 def worker(how: str, opts: dict[str, Any]) -> dict[str, float]:
+    timer = GCTimer()
+    gc.callbacks.append(timer)
     result = asyncio.run(facade_run(opts) if how == "facade" else raw_run(opts))
-    return {**result, "peak_rss_mb": peak_rss_mb()}
+    gc.callbacks.remove(timer)
+    return {**result, "gc": timer.seconds, "peak_rss_mb": peak_rss_mb()}
 
 
 def run(*, tasks: int, time_scale: float) -> list[Figure]:
@@ -155,7 +173,11 @@ def run(*, tasks: int, time_scale: float) -> list[Figure]:
             baseline_label="raw httpx",
             unit="us",
             target=CPU_TARGET,
-            note=f"raw httpx sent {raw_requests} requests, {after['rate_limited'] - refused} 429s",
+            note=(
+                f"raw httpx sent {raw_requests} requests, {after['rate_limited'] - refused} 429s; "
+                f"cyclic GC {1e6 * ours['gc'] / requests:.0f} vs "
+                f"{1e6 * theirs['gc'] / raw_requests:.0f} us/request"
+            ),
         ),
     ]
 
