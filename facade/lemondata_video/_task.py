@@ -22,16 +22,17 @@ class TaskStatus(enum.Enum):
     def parse(cls, raw: object) -> TaskStatus:
         """Map a raw status string to a member; anything unknown is `UNKNOWN`."""
         if isinstance(raw, str):
-            try:
-                return cls(raw.lower())
-            except ValueError:
-                pass
+            return _STATUS_BY_VALUE.get(raw) or _STATUS_BY_VALUE.get(raw.lower(), cls.UNKNOWN)
         return cls.UNKNOWN
 
     @property
     def is_terminal(self) -> bool:
         """True for `completed` and `failed`: the task will not change again."""
         return self in (TaskStatus.COMPLETED, TaskStatus.FAILED)
+
+
+# Every poll parses a status: a dict lookup instead of the Enum call and its ValueError.
+_STATUS_BY_VALUE: dict[str, TaskStatus] = {member.value: member for member in TaskStatus}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,9 @@ class Video:
 
 def _num(value: object) -> float | None:
     """A finite number, or None (also for NaN, infinities and integers no float holds)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, bool) or not isinstance(value, int):
         return None
     try:
         number = float(value)
@@ -79,16 +82,13 @@ def _video(value: object) -> Video | None:
 
 def _videos(payload: Mapping[str, Any]) -> tuple[Video, ...]:
     """Every output, from `videos[]`, `video` and `video_url`, without duplicates."""
+    many, one, plain = payload.get("videos"), payload.get("video"), payload.get("video_url")
+    if not (many or one or plain):
+        return ()  # no output yet: what almost every poll sees
     found: list[Video] = []
-    many = payload.get("videos")
     if isinstance(many, list):
         found.extend(v for v in map(_video, many) if v is not None)
-    one = _video(payload.get("video"))
-    if one is not None:
-        found.append(one)
-    plain = _video(payload.get("video_url"))
-    if plain is not None:
-        found.append(plain)
+    found.extend(v for v in (_video(one), _video(plain)) if v is not None)
     by_url: dict[str, Video] = {}
     for video in found:
         # The richest record of a URL wins (`video` carries metadata, `video_url` none).
