@@ -14,6 +14,7 @@ import pytest
 from conftest import BASE, CREATE_URL, KEY, Driver, FakeClock, created_json, task_json, task_url
 from lemondata_video import (
     APIConnectionError,
+    APITimeoutError,
     AuthenticationError,
     BadRequestError,
     InvalidFieldError,
@@ -230,7 +231,10 @@ class TestCreate:
         assert len(httpx_mock.get_requests()) == 2
         assert driver.sleeps == [3.0]
 
-    @pytest.mark.parametrize("error", [httpx.ConnectError("refused"), httpx.ConnectTimeout("no answer")])
+    @pytest.mark.parametrize(
+        "error",
+        [httpx.ConnectError("refused"), httpx.ConnectTimeout("no answer"), httpx.PoolTimeout("pool full")],
+    )
     def test_retried_after_a_connect_failure(
         self, driver: Driver, httpx_mock: HTTPXMock, error: Exception
     ) -> None:
@@ -250,6 +254,19 @@ class TestCreate:
         with pytest.raises(APIConnectionError):
             driver("create", "a cat")
         assert len(httpx_mock.get_requests()) == 3
+
+    def test_a_pool_that_stays_full_is_a_timeout_not_a_task_that_may_exist(
+        self, driver: Driver, httpx_mock: HTTPXMock
+    ) -> None:
+        """Many concurrent calls: no connection became free, so the create never left the client."""
+        driver.client.max_retries = 1
+        for _ in range(2):
+            httpx_mock.add_exception(httpx.PoolTimeout("pool full"), method="POST", url=CREATE_URL)
+        with pytest.raises(APITimeoutError) as caught:
+            driver("create", "a cat")
+        assert str(caught.value) == f"POST {CREATE_URL} timed out (PoolTimeout)"
+        assert not isinstance(caught.value, TaskMayExistError)
+        assert len(httpx_mock.get_requests()) == 2
 
     def test_4xx_is_the_mapped_error(self, driver: Driver, httpx_mock: HTTPXMock) -> None:
         body = {"error": {"message": "bad", "type": "invalid_request_error", "code": "x", "param": "prompt"}}

@@ -65,8 +65,8 @@ class TestShouldRetry:
 
     @pytest.mark.parametrize(
         "cause",
-        [httpx.ConnectError("refused"), httpx.ConnectTimeout("no answer")],
-        ids=["refused", "connect"],
+        [httpx.ConnectError("refused"), httpx.ConnectTimeout("no answer"), httpx.PoolTimeout("pool full")],
+        ids=["refused", "connect", "pool"],
     )
     def test_create_retried_when_never_connected(self, cause: httpx.HTTPError) -> None:
         assert should_retry(_caused(APIConnectionError("x"), cause), idempotent=False)

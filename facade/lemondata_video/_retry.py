@@ -3,7 +3,8 @@
 Pure functions, so the loops in the clients stay short and the rules are tested
 alone. GET and DELETE are retried on connection errors, timeouts, 429 and
 500/502/503/504. A create is retried only when it provably created nothing: the
-connection was never made (refused or connect timeout), or the answer was 429.
+connection was never made (refused, connect timeout, or no pooled connection became free in
+time), or the answer was 429.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 from ._exceptions import APIConnectionError, LemonDataError, RateLimitError, ServerError
 
 RETRYABLE_STATUSES: Final = frozenset({500, 502, 503, 504})
-# Transport failures that happen before a byte of the request is sent.
-NOT_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout)
+# Transport failures that happen before a byte of the request is sent. A PoolTimeout is raised
+# while the request still waits for a connection of the pool (many concurrent calls).
+NOT_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def was_not_sent(error: BaseException) -> bool:
