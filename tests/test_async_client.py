@@ -85,3 +85,27 @@ async def test_create_read_timeout_is_task_may_exist(httpx_mock: HTTPXMock) -> N
 async def test_models_is_a_plain_method() -> None:
     async with AsyncVideoClient(api_key=KEY) as client:
         assert client.models()
+
+
+async def test_requests_in_flight_never_exceed_the_pool(httpx_mock: HTTPXMock) -> None:
+    """Thousands of concurrent calls queue in the client, not in httpcore's pool (see _async_client)."""
+    from lemondata_video._constants import MAX_CONNECTIONS
+
+    in_flight, peak = 0, 0
+
+    async def slow_answer(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+        ident = request.url.path.rsplit("/", 1)[-1]
+        return httpx.Response(200, json=task_json(ident))
+
+    httpx_mock.add_callback(slow_answer, is_reusable=True)
+    calls = 3 * MAX_CONNECTIONS
+    async with AsyncVideoClient(api_key=KEY) as client:
+        tasks = await asyncio.gather(*(client.get(f"video_{i}") for i in range(calls)))
+    assert [task.id for task in tasks] == [f"video_{i}" for i in range(calls)]
+    assert peak == MAX_CONNECTIONS
+    assert len(httpx_mock.get_requests()) == calls

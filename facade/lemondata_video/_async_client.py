@@ -22,7 +22,7 @@ import httpx
 from . import _http, _transport
 from ._base import Route, WaitState, check_json, create_failure, fingerprint, logger, route_for, task_id_of
 from ._config import mask_key, resolve_api_key, resolve_base_url
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, DEFAULT_WAIT_TIMEOUT
+from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, DEFAULT_WAIT_TIMEOUT, MAX_CONNECTIONS
 from ._exceptions import LemonDataError
 from ._ratelimit import RequestBudget, budget_of
 from ._retry import retry_delay, should_retry
@@ -75,6 +75,10 @@ class AsyncVideoClient:
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self._rng = random.Random()
         self._warned: set[str] = set()
+        # Callers beyond the pool's size wait here, in O(1), not in httpcore's pool queue, which
+        # rescans every queued request on each event: with thousands of concurrent waits queued
+        # there the client spent 72% of its time rescanning and fell behind (benchmarks/scale.py).
+        self._in_flight = asyncio.Semaphore(MAX_CONNECTIONS)
 
     @functools.cached_property
     def _api(self) -> AuthenticatedClient:
@@ -288,7 +292,8 @@ class AsyncVideoClient:
             if self._budget is not None:
                 await self._budget.aacquire()
             try:
-                return await _transport.acall(op, expect=expect, secret=self._secret)
+                async with self._in_flight:
+                    return await _transport.acall(op, expect=expect, secret=self._secret)
             except LemonDataError as exc:
                 if attempt >= limit or not should_retry(exc, idempotent=idempotent):
                     raise

@@ -16,6 +16,7 @@ DEFAULT_CONNECT_TIMEOUT: Final = 10.0
 # The API client's connection pool. httpx keeps only 20 idle connections by default, so a
 # client polling many tasks at once closes and reopens connections all the time (the scale
 # benchmark measured ~150 us more CPU per request for it); keep every one it may open.
+# AsyncVideoClient also lets no more requests than this be in flight at once.
 MAX_CONNECTIONS: Final = 100
 
 # Retries of GET and DELETE (and of a create that provably created nothing).
