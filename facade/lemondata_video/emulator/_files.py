@@ -51,8 +51,9 @@ class BodyResponse(Response):
         if self.truncate:
             await self.ctx.connections.drop(scope, receive)
             return
-        await send({"type": "http.response.body", "body": b""})
+        # Counted before the closing message: once it is sent the client may read the stats.
         self.ctx.stats.downloads[self.name] += 1
+        await send({"type": "http.response.body", "body": b""})
 
 
 async def _serve(request: Request, ctx: Context, route: str, name: str, source: Source) -> Response:
