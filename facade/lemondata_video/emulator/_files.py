@@ -43,16 +43,20 @@ class BodyResponse(Response):
         start, stop = self.span
         if self.truncate:
             stop = start + (stop - start) // 2
-        sent = 0
+        # Counted before the bytes go out: a client holding the whole body may read the stats at once.
+        length, sent = stop - start, 0
+        whole = not self.truncate
+        if whole and length == 0:
+            self.ctx.stats.downloads[self.name] += 1
         for chunk in self.source.chunks(start, stop):
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
             sent += len(chunk)
-        self.ctx.stats.bytes_served[self.name] += sent
+            self.ctx.stats.bytes_served[self.name] += len(chunk)
+            if whole and sent == length:
+                self.ctx.stats.downloads[self.name] += 1
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
         if self.truncate:
             await self.ctx.connections.drop(scope, receive)
             return
-        # Counted before the closing message: once it is sent the client may read the stats.
-        self.ctx.stats.downloads[self.name] += 1
         await send({"type": "http.response.body", "body": b""})
 
 
