@@ -58,7 +58,7 @@ class TestVideoFile:
         response = httpx.get(video_url)
         assert response.status_code == 200
         assert response.headers["content-type"] == "video/mp4"
-        assert int(response.headers["content-length"]) == len(response.content) < 20_000
+        assert int(response.headers["content-length"]) == len(response.content)
         assert response.headers["accept-ranges"] == "bytes"
         top = [kind for kind, _ in boxes(response.content)]
         assert top[0] == b"ftyp" and b"mdat" in top

@@ -229,7 +229,7 @@ def run_soak(
     downloaded: set[str] = set()
     try:
         clock = RealClock(time_scale=1.0 if real_time else TIME_SCALE)
-        with Emulator(clock=clock, api_keys=keys, faults=soak_faults(seed)) as emu:
+        with Emulator(clock=clock, api_keys=keys, faults=soak_faults(seed), videos="sample") as emu:
             server_log.addHandler(counter)  # after start: uvicorn's logging set-up replaces handlers
             with ThreadPoolExecutor(workers) as pool:
                 futures = [

@@ -94,7 +94,9 @@ def test_ten_sigkills_then_every_job_created_once_and_downloaded(tmp_path: Path)
     jobs.write_text("".join(json.dumps({"id": name, "prompt": f"lemon {name}"}) + "\n" for name in names))
     out_dir = tmp_path / "out"
     # Tasks finish the moment they are created: the first poll sees them completed.
-    with Emulator(clock=RealClock(), task_seconds=0.0, queue_seconds=0.0, api_keys=[SECRET_KEY]) as emu:
+    with Emulator(
+        clock=RealClock(), task_seconds=0.0, queue_seconds=0.0, api_keys=[SECRET_KEY], videos="sample"
+    ) as emu:
         env = cli_env(emu)
         kills: list[float] = []
         at_kill: list[dict[str, int]] = []
@@ -209,7 +211,7 @@ def test_a_resume_after_a_kill_mid_download_leaves_no_temporary_file(tmp_path: P
     jobs.write_text(json.dumps({"id": "only", "prompt": "a lemon"}) + "\n")
     out_dir = tmp_path / "out"
     slow_files = Faults(latency=1.0, latency_seconds=30.0, routes=["GET /files/{name}"])
-    with Emulator(task_seconds=0.0, queue_seconds=0.0, faults=slow_files) as emu:
+    with Emulator(task_seconds=0.0, queue_seconds=0.0, faults=slow_files, videos="sample") as emu:
         env = cli_env(emu)
         process = subprocess.Popen(
             batch_argv(jobs, out_dir), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

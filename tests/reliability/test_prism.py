@@ -166,7 +166,7 @@ class TestPrismProxy:
     def test_walk_reports_no_violation(self, tmp_path: Path) -> None:
         """create → poll → complete → download → cancel → errors (4xx, injected 5xx and 429)."""
         clock = ManualClock()
-        with Emulator(clock=clock) as emu, _prism.proxy(emu.base_url) as proxy:
+        with Emulator(clock=clock, videos="sample") as emu, _prism.proxy(emu.base_url) as proxy:
             with proxy.http_client() as http, client_for(emu.api_key, proxy, http, retries=4) as video:
                 walk_complete(video, clock, tmp_path)
                 walk_cancel(video, clock)

@@ -297,7 +297,8 @@ class TestCLI:
         return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
 
     def test_no_key_in_cli_output(self, tmp_path: Path) -> None:
-        with Emulator(clock=RealClock(60.0), api_keys=[SECRET_KEY, "sk-another-accepted-key-0000"]) as emu:
+        keys = [SECRET_KEY, "sk-another-accepted-key-0000"]
+        with Emulator(clock=RealClock(60.0), api_keys=keys, videos="sample") as emu:
             created = self.run(emu, "generate", "a cat", "--no-wait", "--json")
             assert created.returncode == 0, created.stderr
             task_id = (

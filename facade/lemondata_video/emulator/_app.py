@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from . import _errors as e
 from ._catalog import BY_ID, find_model, list_payload, model_payload
+from ._clip import picture_fields
 from ._context import Context, DropConnection, enter, json_response
 from ._faults import DROP_AFTER_CREATE, MALFORMED_JSON
 from ._render import created_payload, frame_size, legacy_payload, task_payload
@@ -106,11 +107,14 @@ def build_api_app(ctx: Context) -> Starlette:
         )
 
     async def create(request: Request, key: str) -> Any:
-        spec = validate_create(await _read_json(request, ctx.max_body_bytes))
+        body = await _read_json(request, ctx.max_body_bytes)
+        spec = validate_create(body)
         size = frame_size(spec.resolution, spec.aspect_ratio)
+        prompt, fps = picture_fields(body)
         task = ctx.store.create(
-            owner=key, model=spec.model, operation=spec.operation, duration=spec.duration, size=size
-        )
+            owner=key, model=spec.model, operation=spec.operation, duration=spec.duration, size=size,
+            prompt=prompt, fps=fps,
+        )  # fmt: skip
         ctx.stats.tasks_created += 1
         return created_payload(task, ctx.poll_url_for(task.id))
 

@@ -26,6 +26,7 @@ from ._ratelimit import RateLimiter
 from ._state import TaskStore
 from ._stats import Stats
 from ._transport import ConnectionRegistry
+from ._videos import VideoLibrary
 
 DEFAULT_MAX_BODY_BYTES: Final = 10 * 1024 * 1024
 RELATIVE: Final = "relative"
@@ -48,6 +49,7 @@ class Context:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     api_url: str = ""
     file_host_url: str = ""
+    videos: VideoLibrary | None = None  # None: every task's file is the sample clip
 
     def poll_url_for(self, task_id: str) -> str:
         """The ``poll_url`` of a task: relative, absolute on this origin, or on the configured origin."""

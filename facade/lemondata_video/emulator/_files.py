@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Final
 
 from starlette.applications import Starlette
@@ -60,10 +61,13 @@ class BodyResponse(Response):
         await send({"type": "http.response.body", "body": b""})
 
 
-async def _serve(request: Request, ctx: Context, route: str, name: str, source: Source) -> Response:
+async def _serve(
+    request: Request, ctx: Context, route: str, name: str, load: Callable[[], Awaitable[Source]]
+) -> Response:
     decision = await enter(request, ctx, route)
     if isinstance(decision, Response):
         return decision
+    source = await load()  # after the faults: a request answered by one makes no video
     try:
         span = parse_range(request.headers.get("range"), source.size)
     except UnsatisfiableRangeError:
@@ -87,6 +91,9 @@ def file_host_app(ctx: Context) -> Starlette:
     """The file-host ASGI app over the emulator's shared context."""
     sample = Source(len(ctx.sample), ctx.sample)
 
+    async def the_sample() -> Source:
+        return sample
+
     async def files(request: Request) -> Response:
         name = request.path_params["name"]
         task_id = name.removesuffix(VIDEO_SUFFIX)
@@ -95,14 +102,26 @@ def file_host_app(ctx: Context) -> Starlette:
         if not (known and name.endswith(VIDEO_SUFFIX)):
             ctx.stats.requests["GET /files/{name}"] += 1
             return _not_found(name)
-        return await _serve(request, ctx, "GET /files/{name}", name, sample)
+        videos = ctx.videos
+        if task is None or videos is None or name == SAMPLE_NAME:
+            return await _serve(request, ctx, "GET /files/{name}", name, the_sample)
+
+        async def rendered() -> Source:
+            data = await videos.file_for(task)
+            return Source(len(data), data)
+
+        return await _serve(request, ctx, "GET /files/{name}", name, rendered)
 
     async def blob(request: Request) -> Response:
         size = request.path_params["size"]
         if size > MAX_BLOB_SIZE:
             ctx.stats.requests["GET /blob/{size}"] += 1
             return _not_found(f"blob-{size}")
-        return await _serve(request, ctx, "GET /blob/{size}", f"blob-{size}", Source(size))
+
+        async def blob_source() -> Source:
+            return Source(size)
+
+        return await _serve(request, ctx, "GET /blob/{size}", f"blob-{size}", blob_source)
 
     routes = [
         Route("/files/{name}", files, methods=["GET"]),

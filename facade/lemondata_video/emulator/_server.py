@@ -23,12 +23,16 @@ from ._ratelimit import DEFAULT_RATE_LIMIT, RateLimiter
 from ._state import DEFAULT_QUEUE_SECONDS, DEFAULT_TASK_SECONDS, PerModel, PerModelFlag, TaskStore, TaskTiming
 from ._stats import Stats
 from ._transport import ConnectionRegistry, tracking_protocol
+from ._videos import LIBRARY
 
 DEFAULT_HOST: Final = "127.0.0.1"
 LISTEN_BACKLOG: Final = 4096
 STARTUP_TIMEOUT_SECONDS: Final = 10.0
 SHUTDOWN_TIMEOUT_SECONDS: Final = 10.0
 STARTUP_POLL_SECONDS: Final = 0.005
+RENDERED: Final = "rendered"
+SAMPLE: Final = "sample"
+VIDEO_MODES: Final = (RENDERED, SAMPLE)
 
 
 class Emulator:
@@ -45,6 +49,8 @@ class Emulator:
         poll_url: ``"relative"`` (``/v1/tasks/{id}``), ``"absolute"`` (on this origin) or another origin.
         rate_limit: requests per emulated minute and key.
         faults: one or more ``Faults`` rules; change them later with ``set_faults``.
+        videos: ``"rendered"`` (each task's own MP4, made on first download) or ``"sample"`` (every
+            task points at the bundled 2-second clip, as ``/files/sample.mp4`` serves it).
     """
 
     def __init__(
@@ -64,7 +70,11 @@ class Emulator:
         rate_limit: int = DEFAULT_RATE_LIMIT,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         faults: Faults | Sequence[Faults] | None = None,
+        videos: str = RENDERED,
     ) -> None:
+        if videos not in VIDEO_MODES:
+            msg = f"videos={videos!r} is not one of {', '.join(map(repr, VIDEO_MODES))}"
+            raise ValueError(msg)
         keys = list(api_keys) if api_keys else [f"sk-emulator-{secrets.token_hex(16)}"]
         self.host, self._ports = host, (port, file_port)
         self.api_keys: tuple[str, ...] = tuple(keys)
@@ -82,6 +92,7 @@ class Emulator:
             sample=sample_mp4(),
             poll_url=poll_url,
             max_body_bytes=max_body_bytes,
+            videos=LIBRARY if videos == RENDERED else None,
         )
         self._servers: list[uvicorn.Server] = []
         self._thread: threading.Thread | None = None

@@ -69,6 +69,8 @@ class Task:
     width: int
     height: int
     cancelled_at: float | None = None
+    prompt: str = ""
+    fps: int | None = None
 
     @property
     def started(self) -> float:
@@ -115,7 +117,15 @@ class TaskStore:
         return len(self._tasks)
 
     def create(
-        self, *, owner: str, model: str, operation: str, duration: int | None, size: tuple[int, int]
+        self,
+        *,
+        owner: str,
+        model: str,
+        operation: str,
+        duration: int | None,
+        size: tuple[int, int],
+        prompt: str = "",
+        fps: int | None = None,
     ) -> Task:
         """Store a new pending task created now."""
         timing = self.timing
@@ -134,6 +144,8 @@ class TaskStore:
             duration=duration,
             width=size[0],
             height=size[1],
+            prompt=prompt,
+            fps=fps,
         )
         self._tasks[task.id] = task
         return task
