@@ -61,6 +61,12 @@ class VideoLibrary:
         result: bytes = await asyncio.wrap_future(future)
         return result
 
+    @property
+    def in_progress(self) -> int:
+        """How many clips and files are being made now."""
+        with self._lock:
+            return len(self._pending)
+
     def clear(self) -> None:
         """Forget every finished clip and file (what is being made still finishes)."""
         with self._lock:
