@@ -27,6 +27,9 @@ FIGURE_KEYS = [
     "import.package",
     "download.throughput",
     "download.rss",
+    "video.ttfb.cold",
+    "video.ttfb.cached",
+    "video.ttfb.repeat",
 ]
 NUMBER = r"-?[0-9.]+(?:e[+-]?[0-9]+)?"
 
@@ -63,5 +66,6 @@ def test_unknown_benchmark_is_a_usage_error() -> None:
         check=False,
     )
     assert done.returncode == 2
-    assert "no benchmark named polls; choose from overhead, polling, scale, import, download" in done.stderr
+    names = "overhead, polling, scale, import, download, video"
+    assert f"no benchmark named polls; choose from {names}" in done.stderr
     assert "figure " not in done.stdout

@@ -10,6 +10,7 @@ import socket
 import subprocess
 from pathlib import Path
 
+import av
 from lemondata_video.emulator import Emulator, Faults
 from lemondata_video.emulator._faults import CREATE_ROUTE
 
@@ -240,6 +241,13 @@ class TestEmbeddedEmulator:
         assert result.code == 0, result.stderr
         assert result.stdout == f"{tmp_path / 'lemon.mp4'}\n"
         assert_playable_mp4(tmp_path / "lemon.mp4")
+        asked = dict(zip(argv[2::2], argv[3::2], strict=False))
+        assert (asked["--duration"], asked["--aspect-ratio"], asked["--resolution"]) == ("5", "16:9", "720p")
+        with av.open(str(tmp_path / "lemon.mp4")) as container:
+            video = container.streams.video[0]
+            assert (video.codec_context.name, video.width, video.height) == ("h264", 1280, 720)
+            assert video.average_rate is not None and container.duration is not None
+            assert abs(container.duration / av.time_base - 5) <= 1 / video.average_rate
 
     def test_no_key_uses_the_emulator_with_a_notice(self, tmp_path: Path) -> None:
         result = run("generate", PROMPT, "--out", "lemon.mp4", env=cli_env(), cwd=tmp_path)
