@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import threading
 import uuid
@@ -13,9 +14,10 @@ import httpx
 import pytest
 from lemondata_video.emulator import Emulator, Faults, ManualClock
 from lemondata_video.emulator._clip import MAX_PIXEL_FRAMES
-from lemondata_video.emulator._videos import LIBRARY
+from lemondata_video.emulator._videos import LIBRARY, RenderCounts, VideoLibrary
 
 from .conftest import create
+from .test_clip import task as clip_task
 from .test_lifecycle import clock_of, poll
 
 FILE_TIMEOUT = httpx.Timeout(10, read=120)  # a cold render at the cap takes seconds on a busy machine
@@ -168,6 +170,34 @@ class TestMadeOnce:
         with pytest.raises(httpx.RemoteProtocolError):
             download(task)
         assert (emu.stats.downloads[name], emu.stats.bytes_served[name]) == (0, length // 2)
+
+
+class TestLibrary:
+    """The cache on its own: bounded, and shared by every waiter of a render."""
+
+    def test_a_cancelled_wait_does_not_cancel_the_render_for_others(self) -> None:
+        library = VideoLibrary()
+        task = clip_task(id="video_cancelled", prompt=f"cancelled {uuid.uuid4()}", width=320, height=180)
+
+        async def scenario() -> bytes:
+            first = asyncio.ensure_future(library.file_for(task))
+            await asyncio.sleep(0.01)
+            first.cancel()
+            return await library.file_for(task)
+
+        data = asyncio.run(scenario())
+        assert probe(data).frames == 150 and library.counts == RenderCounts(clips=1, files=1)
+
+    def test_past_its_budget_the_cache_forgets_and_makes_the_same_bytes_again(self) -> None:
+        """With room for one entry, a, b, a makes everything three times; a comes out the same."""
+        library = VideoLibrary(budget_bytes=1)
+        prompt = f"budget {uuid.uuid4()}"
+        a, b = (
+            clip_task(id=name, prompt=prompt, width=320, height=180, duration=1)
+            for name in ("video_a", "video_b")
+        )
+        first, _, again = (asyncio.run(library.file_for(task)) for task in (a, b, a))
+        assert first == again and library.counts == RenderCounts(clips=3, files=3)
 
 
 class TestOffTheEventLoop:

@@ -102,6 +102,7 @@ class VideoLibrary:
             if key in self._pending:
                 return self._pending[key], False
             future: Future[Any] = Future()
+            future.set_running_or_notify_cancel()  # a request that goes away cannot cancel it for others
             self._pending[key] = future
             return future, True
 
