@@ -33,6 +33,8 @@ class Probe:
     height: int
     fps: float
     frames: int
+    keyframes: list[int]
+    corrupt: int
     seconds: float
     title: str
     comment: str
@@ -42,14 +44,16 @@ def probe(data: bytes) -> Probe:
     """Decode every frame of ``data`` with PyAV and report its stream and container fields."""
     with av.open(io.BytesIO(data)) as container:
         stream = container.streams.video[0]
-        frames = sum(1 for _ in container.decode(stream))
+        frames = list(container.decode(stream))
         assert stream.average_rate is not None and container.duration is not None
         return Probe(
             codec=stream.codec_context.name,
             width=stream.width,
             height=stream.height,
             fps=float(stream.average_rate),
-            frames=frames,
+            frames=len(frames),
+            keyframes=[index for index, frame in enumerate(frames) if frame.key_frame],
+            corrupt=sum(frame.is_corrupt for frame in frames),
             seconds=container.duration / av.time_base,
             title=container.metadata.get("title", ""),
             comment=container.metadata.get("comment", ""),
@@ -101,6 +105,7 @@ class TestTheFileFollowsTheRequest:
         assert (seen.codec, seen.width, seen.height) == ("h264", video["width"], video["height"])
         assert seen.fps == fps
         assert seen.frames == fps * video["duration"]
+        assert (seen.keyframes, seen.corrupt) == (list(range(0, seen.frames, fps)), 0)  # a clean splice
         assert abs(seen.seconds - video["duration"]) <= 1 / fps
         assert seen.title == "a cat walking through a garden"
         assert f"task {task['id']}, {task['model']}," in seen.comment

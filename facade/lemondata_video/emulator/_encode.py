@@ -1,8 +1,8 @@
 """H.264 MP4 files with PyAV: a clip is encoded once; each task's file re-encodes only its first second.
 
 Every second starts with an IDR frame (``keyint`` = fps, no B-frames), so a task's file is its own
-first second (with its id on screen) followed by the clip's packets from the second IDR on,
-muxed into a fast-start MP4. Both encoders run with the same settings, so their SPS/PPS match
+first second (with its id on screen) followed by the clip's packets, encoded once from the start
+of second two, muxed into a fast-start MP4. Both encoders run with the same settings, so their SPS/PPS match
 (checked). x264 is deterministic, so a file made again after leaving the cache is the same bytes.
 """
 
@@ -59,10 +59,10 @@ def _stream(container: OutputContainer, clip: Clip) -> VideoStream:
     return stream
 
 
-def _packets(stream: VideoStream, clip: Clip, task_id: str | None, stop: int) -> Iterator[av.Packet[Any]]:
-    """Encode frames 0..stop-1 (with ``task_id`` on them if given) and flush the encoder."""
+def _packets(stream: VideoStream, clip: Clip, task_id: str | None, frames: range) -> Iterator[av.Packet[Any]]:
+    """Encode ``frames`` (with ``task_id`` on them if given) and flush the encoder; the first is an IDR."""
     painter = Painter(clip, task_id)
-    for index in range(stop):
+    for index in frames:
         frame = painter.frame(index)
         frame.pts = index
         yield from stream.encode(frame)
@@ -70,15 +70,18 @@ def _packets(stream: VideoStream, clip: Clip, task_id: str | None, stop: int) ->
 
 
 def encode_clip(clip: Clip) -> Encoded:
-    """Encode every frame of ``clip`` once; keep the packets the task files share (after second one)."""
+    """Encode the frames every task file of ``clip`` shares: all but the first second, once."""
+    shared = range(clip.title_frames, clip.frames)
+    if not shared:
+        return Encoded(b"", ())
     with av.open(io.BytesIO(), "w", format="mp4") as container:
         stream = _stream(container, clip)
-        kept = [
+        packets = tuple(
             StoredPacket(bytes(packet), int(packet.pts or 0), int(packet.dts or 0), packet.is_keyframe)
-            for packet in _packets(stream, clip, None, clip.frames)
-        ]
+            for packet in _packets(stream, clip, None, shared)
+        )
         extradata = bytes(stream.codec_context.extradata or b"")
-    return Encoded(extradata, tuple(packet for packet in kept if packet.pts >= clip.title_frames))
+    return Encoded(extradata, packets)
 
 
 def describe(clip: Clip, task_id: str) -> str:
@@ -100,7 +103,7 @@ def task_file(clip: Clip, encoded: Encoded, task_id: str) -> bytes:
             container.metadata["title"] = clip.prompt[:PROMPT_IN_TITLE]
             container.metadata["comment"] = describe(clip, task_id)
             stream = _stream(container, clip)
-            for packet in _packets(stream, clip, task_id, clip.title_frames):
+            for packet in _packets(stream, clip, task_id, range(clip.title_frames)):
                 container.mux(packet)
             if encoded.packets and bytes(stream.codec_context.extradata or b"") != encoded.extradata:
                 msg = f"the encoder headers of task {task_id} differ from its clip's; cannot splice"
