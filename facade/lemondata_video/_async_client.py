@@ -94,7 +94,7 @@ class AsyncVideoClient:
 
     async def create(
         self,
-        prompt: str,
+        prompt: str | None,
         *,
         model: str = "sora-2",
         operation: str | None = None,

@@ -89,7 +89,7 @@ class VideoClient:
 
     def create(
         self,
-        prompt: str,
+        prompt: str | None,
         *,
         model: str = "sora-2",
         operation: str | None = None,
