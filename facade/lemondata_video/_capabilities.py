@@ -89,9 +89,10 @@ def build_request(
     inferred = operation is None
     head: dict[str, Any] = {"model": model} if prompt is None else {"model": model, "prompt": prompt}
     op = infer_operation(body | head) if operation is None else _check_operation(operation)
-    _check_required_inputs(op, body | head, inferred=inferred)
     if info is not None:
         _check_capability(info, op, inferred=inferred)
+    _check_required_inputs(op, body | head, inferred=inferred)
+    if info is not None:
         _check_duration(info, body.get("duration"))
         _check_reference_limits(info, body)
     return {**head, "operation": op, **body}

@@ -113,7 +113,9 @@ def _has_type(value: object, kind: str) -> bool:
 def _check_types(body: dict[str, Any]) -> None:
     for name, kind in mm.FIELD_TYPES.items():
         if name in body and not _has_type(body[name], kind):
-            message = e.MSG_WRONG_TYPE.format(param=name, expected=JSON_TYPES[kind], actual=_type_name(body[name]))
+            message = e.MSG_WRONG_TYPE.format(
+                param=name, expected=JSON_TYPES[kind], actual=_type_name(body[name])
+            )
             raise e.invalid(message, param=name)
 
 
@@ -130,6 +132,14 @@ def _check_values(body: dict[str, Any]) -> None:
         if low is not None and high is not None and not low <= value <= high:
             message = e.MSG_OUT_OF_RANGE.format(param=name, low=low, high=high, value=value)
             raise e.invalid(message, param=name)
+    _check_enums_and_urls(body)
+    for name, limit in mm.LIST_LIMITS.items():
+        _check_count(name, body.get(name, []), limit)
+    if any(not item for item in body.get("reference_images", [])):
+        raise e.invalid(e.MSG_EMPTY_FIELD.format(param="reference_images"), param="reference_images")
+
+
+def _check_enums_and_urls(body: dict[str, Any]) -> None:
     for name, allowed in mm.ENUM_FIELDS.items():
         if name in body and body[name] not in allowed:
             message = e.MSG_BAD_ENUM.format(param=name, allowed=", ".join(allowed), value=body[name])
@@ -144,10 +154,6 @@ def _check_values(body: dict[str, Any]) -> None:
         for item in body.get(name, []):
             if not URI_PATTERN.match(item):
                 raise e.invalid(e.MSG_NOT_URI.format(param=name, value=item), param=name)
-    for name, limit in mm.LIST_LIMITS.items():
-        _check_count(name, body.get(name, []), limit)
-    if any(not item for item in body.get("reference_images", [])):
-        raise e.invalid(e.MSG_EMPTY_FIELD.format(param="reference_images"), param="reference_images")
 
 
 def _check_count(name: str, items: list[Any], limit: int) -> None:
