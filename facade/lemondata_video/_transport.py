@@ -139,6 +139,10 @@ def unparsable(box: list[httpx.Response], exc: Exception, *, secret: str) -> Lem
     return _unexpected(response, f"its body is not the JSON the API describes ({type(exc).__name__})", secret)
 
 
+# Answers that describe a task: the only ones that must name its id.
+TASK_MODELS = frozenset({"VideoTask", "VideoGenerationCreated"})
+
+
 def payload(
     response: httpx.Response, *, expect: type[Model], secret: str, parsed: object = None
 ) -> dict[str, Any]:
@@ -153,7 +157,9 @@ def payload(
             expect.from_dict(body)
     except PARSE_ERRORS as exc:
         raise _unexpected(response, "its body is not the JSON the API describes", secret) from exc
-    if not isinstance(body, dict) or not _task_id(body):
+    if not isinstance(body, dict):
+        raise _unexpected(response, "its body is not a JSON object", secret)
+    if expect.__name__ in TASK_MODELS and not _task_id(body):
         raise _unexpected(response, "its body names no task id", secret)
     return body
 
