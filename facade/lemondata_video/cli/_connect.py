@@ -85,7 +85,7 @@ def _embedded(catalog: str | None) -> Iterator[Connection]:
         clock=RealClock(EMULATOR_TIME_SCALE),
         task_seconds=EMULATOR_TASK_SECONDS,
         queue_seconds=EMULATOR_QUEUE_SECONDS,
-        catalog=catalog,
+        **({"catalog": catalog} if catalog is not None else {}),
     )
     with emulator:
         yield Connection(

@@ -17,9 +17,9 @@ HEADERS = ("MODEL", "PROVIDER", "OPERATIONS", "DURATIONS", "CANCEL", "NOTES")
 def run_models(args: argparse.Namespace, out: Output) -> int:
     """Run `lemonvideo models [--live] [--operation OP] [--provider NAME]`."""
     if args.live:
-        with connect(emulator=args.emulator, out=out, catalog=args.emulator_catalog) as conn:
-            with client_for(conn) as client:
-                models = client.models(operation=args.operation, provider=args.provider, live=True)
+        connection = connect(emulator=args.emulator, out=out, catalog=args.emulator_catalog)
+        with connection as conn, client_for(conn) as client:
+            models = client.models(operation=args.operation, provider=args.provider, live=True)
     else:
         models = list_models(operation=args.operation, provider=args.provider)
     text = table(HEADERS, [_row(m) for m in models]) if models else "no models match"

@@ -136,7 +136,9 @@ def _add_others(
     models.add_argument("--operation", help="only models that can do this operation")
     models.add_argument("--provider", help="only models of this provider (case-insensitive)")
     models.add_argument(
-        "--live", action="store_true", help="ask the service's catalog (GET /v1/models) instead of the snapshot"
+        "--live",
+        action="store_true",
+        help="ask the service's catalog (GET /v1/models) instead of the snapshot",
     )
 
     batch = _sub(subs, "batch", [common], BATCH_EPILOG)
