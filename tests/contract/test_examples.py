@@ -54,7 +54,7 @@ MODEL_ROUTES = {
     ("get", "/v1/models/{model}/pricing"),
     ("get", "/v1/pricing"),
 }
-# The error class of each status family, as the README documents the tree.
+# The error class of each status family (the error tree of lemondata_video); any 5xx is a ServerError.
 FAMILY: dict[int, type[APIError]] = {
     400: BadRequestError,
     401: AuthenticationError,
