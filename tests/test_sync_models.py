@@ -226,6 +226,28 @@ class TestSyncFromFile:
         ]
 
 
+class TestCatalogGaps:
+    """Models the catalog lists without an operation the spec knows change nothing, and say so."""
+
+    def test_no_operations_leave_a_model_and_skip_a_new_one(self, tmp_path: Path) -> None:
+        with Emulator() as emu:
+            catalog = emulator_catalog(emu)
+        for model in catalog["data"]:
+            if model["id"] == "veo2":
+                model["lemondata"] = None
+        catalog["data"].append({"id": "odd-video", "lemondata": {"supported_operations": [ALIEN_OPERATION]}})
+        saved = tmp_path / "catalog.json"
+        saved.write_text(json.dumps(catalog), encoding="utf-8")
+        result = run(SYNC, "--check", "--from", saved)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines() == [
+            f"ignored odd-video: {ALIEN_OPERATION!r} is not a VideoOperation",
+            "left veo2 as it is: the catalog names no VideoOperation for it",
+            "skipped odd-video: the catalog names no VideoOperation for it",
+            f"openapi/openapi.yaml matches the catalog ({len(MODELS) + 1} video models)",
+        ]
+
+
 class TestSyncFromUrl:
     """--from-url against a running emulator."""
 
