@@ -685,7 +685,7 @@ MODELS: Final[tuple[ModelEntry, ...]] = (
         ),
         "capabilities": ("T2V", "I2V", "Ref", "SE", "V2V", "Extend"),
         "durations": None,
-        "notes": "multimodal references",
+        "notes": "multimodal references, fast",
         "default": False,
         "audio_default": False,
         "cancellable": True,
