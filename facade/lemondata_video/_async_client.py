@@ -276,12 +276,19 @@ class AsyncVideoClient:
     async def _checked_request(
         self, prompt: str | None, *, model: str, operation: str | None, fields: dict[str, Any], allow: bool
     ) -> dict[str, Any]:
-        """The create body; when the snapshot refuses, the live catalog decides (`_live_catalog`)."""
+        """The create body, checked against a fresh cached live catalog, else the snapshot; when
+        the snapshot refuses, the live catalog is fetched and decides (`_live_catalog`)."""
         from . import _capabilities, _live_catalog  # noqa: PLC0415
 
-        args: dict[str, Any] = dict(
-            model=model, operation=operation, fields=fields, allow_unknown_model=allow
-        )
+        args: dict[str, Any] = {
+            "model": model,
+            "operation": operation,
+            "fields": fields,
+            "allow_unknown_model": allow,
+        }
+        fresh = self._catalog.current() if self._catalog is not None and self.catalog_ttl > 0 else None
+        if fresh is not None:  # the service's word, already at hand: no request either way
+            return _capabilities.build_request(prompt, **args, live=fresh)
         try:
             return _capabilities.build_request(prompt, **args)
         except (UnknownModelError, CapabilityError) as refusal:

@@ -55,6 +55,7 @@ MODEL_FOR: Final[dict[str, str | None]] = {
     for op in model_matrix.OPERATIONS
 }
 MIXED_IMAGE_MESSAGE: Final = "pass either image or image_url, not both"
+EMULATOR_MIXED_MESSAGE: Final = _errors.MSG_EXCLUSIVE.format(fields="image', 'image_url")
 
 Decision = tuple[str, ...]
 
@@ -179,13 +180,15 @@ def test_inference_alone_picks_every_operation() -> None:
     assert inferred == set(model_matrix.OPERATIONS)
 
 
-def test_the_facade_refuses_image_with_image_url_before_inferring() -> None:
-    """The 512 combinations with both: the façade's own refusal, whatever the operation."""
+def test_image_with_image_url_is_refused_by_both_before_inferring() -> None:
+    """The 512 combinations with both: the spec's `exclusive` rule, in the façade and the emulator alike."""
     refused = 0
     for fields in combinations():
         if "image" in fields and "image_url" in fields:
             for operation in OPERATIONS:
                 assert facade(fields, operation, None) == ("refused", "image", MIXED_IMAGE_MESSAGE)
+                model = MODEL_FOR.get(operation or "image-to-video") or model_matrix.DEFAULT_MODEL
+                assert emulator(fields, operation, model) == ("refused", "image", EMULATOR_MIXED_MESSAGE)
                 refused += 1
     assert refused == 2**9 * 9
 

@@ -6,11 +6,13 @@ sped up so a task takes a few seconds; it forgets its tasks when the command end
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Final
+from pathlib import Path
+from typing import Any, Final
 
 import httpx
 
@@ -64,6 +66,24 @@ def connect(*, emulator: bool, out: Output, catalog: str | None = None) -> Itera
         yield conn
 
 
+def read_catalog(path: str | None) -> dict[str, Any] | None:
+    """The JSON of a `GET /v1/models` answer for the emulator, or a one-line CLIError saying what is wrong."""
+    if path is None:
+        return None
+    try:
+        answer = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        msg = f"cannot read the catalog {path}: {exc.strerror or exc}"
+        raise CLIError(msg, code=USAGE) from exc
+    except ValueError as exc:
+        msg = f"the catalog {path} is not JSON: {exc}"
+        raise CLIError(msg, code=USAGE) from exc
+    if not isinstance(answer, dict) or not isinstance(answer.get("data"), list):
+        msg = f"the catalog {path} is not a GET /v1/models answer (an object with a 'data' list)"
+        raise CLIError(msg, code=USAGE)
+    return answer
+
+
 def _is_local(base_url: str) -> bool:
     try:
         return is_loopback(httpx.URL(base_url).host)
@@ -85,7 +105,7 @@ def _embedded(catalog: str | None) -> Iterator[Connection]:
         clock=RealClock(EMULATOR_TIME_SCALE),
         task_seconds=EMULATOR_TASK_SECONDS,
         queue_seconds=EMULATOR_QUEUE_SECONDS,
-        **({"catalog": catalog} if catalog is not None else {}),
+        catalog=read_catalog(catalog),
     )
     with emulator:
         yield Connection(

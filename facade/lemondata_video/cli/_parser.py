@@ -172,6 +172,9 @@ def _add_others(
     emulator.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     emulator.add_argument("--time-scale", type=float, default=1.0, help="emulated seconds per real second")
     emulator.add_argument("--json", action="store_true", help="print the URL and key as one JSON line")
+    emulator.add_argument(
+        "--catalog", metavar="FILE", help="serve this GET /v1/models answer (JSON) as the catalog"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,7 +12,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import _errors as e
-from ._catalog import BY_ID, find_model, list_payload, model_detail
 from ._context import Context, DropConnection, enter, json_response, rate_limited
 from ._faults import DROP_AFTER_CREATE, MALFORMED_JSON
 from ._pricing import model_pricing, pricing_list
@@ -85,7 +84,7 @@ def build_api_app(ctx: Context) -> Starlette:
         return task
 
     async def create(request: Request, key: str) -> Any:
-        spec = validate_create(await _read_json(request, ctx.max_body_bytes))
+        spec = validate_create(await _read_json(request, ctx.max_body_bytes), ctx.catalog)
         size = frame_size(spec.resolution, spec.aspect_ratio)
         task = ctx.store.create(
             owner=key, model=spec.model, operation=spec.operation, duration=spec.duration, size=size
@@ -104,7 +103,7 @@ def build_api_app(ctx: Context) -> Starlette:
 
     async def cancel(request: Request, key: str) -> Any:
         task = owned_task(request, key, forbid=True)
-        if not BY_ID[task.model]["cancellable"]:
+        if not ctx.catalog.find(task.model)["cancellable"]:
             message = e.MSG_CANCEL_UNSUPPORTED.format(model=task.model)
             raise e.ApiError(400, message, code=e.CODE_CANCEL_UNSUPPORTED)
         status = task.status_at(ctx.clock.now())
@@ -117,16 +116,16 @@ def build_api_app(ctx: Context) -> Starlette:
         return cancelled_payload(task, ctx.poll_url_for(task.id))
 
     async def list_models(request: Request, key: str) -> Any:
-        return list_payload(request.query_params)
+        return ctx.catalog.listing(request.query_params)
 
     async def get_model(request: Request, key: str) -> Any:
-        return model_detail(find_model(request.path_params["model"], status=404))
+        return ctx.catalog.detail(ctx.catalog.find(request.path_params["model"], status=404))
 
     async def get_pricing(request: Request, key: str) -> Any:
-        return model_pricing(find_model(request.path_params["model"], status=404))
+        return model_pricing(ctx.catalog.find(request.path_params["model"], status=404))
 
     async def list_pricing(request: Request, key: str) -> Any:
-        return pricing_list(request.query_params)
+        return pricing_list(request.query_params, ctx.catalog.entries)
 
     handlers: list[tuple[str, str, Handler]] = [
         ("POST", "/v1/videos/generations", create),

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from . import _errors as e
+from ._catalog import SNAPSHOT, Catalog
 from ._clock import Clock
 from ._faults import (
     BAD_GATEWAY,
@@ -51,6 +52,7 @@ class Context:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     api_url: str = ""
     file_host_url: str = ""
+    catalog: Catalog = SNAPSHOT
 
     def poll_url_for(self, task_id: str) -> str:
         """The ``poll_url`` of a task: relative, absolute on this origin, or on the configured origin."""

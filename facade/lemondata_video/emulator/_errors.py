@@ -43,6 +43,7 @@ MSG_NOT_DATA_URL = "'image' must be a data URL (data:image/...;base64,...); use 
 MSG_NOT_URI = "'{param}' must be an absolute URL, got {value!r}."
 MSG_TOO_MANY_ITEMS = "'{param}' takes at most {limit} items, got {count}."
 MSG_ALIAS_TWICE = "Pass either '{param}' or its alias '{alias}', not both."
+MSG_EXCLUSIVE = "Pass only one of '{fields}'."
 MSG_BAD_ENUM = "'{param}' must be one of {allowed}, got {value!r}."
 MSG_MODEL_NOT_FOUND = "Model '{model}' not found"
 HINT_MODEL_NOT_FOUND = "Use GET /v1/models to list all available models."

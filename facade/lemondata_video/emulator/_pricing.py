@@ -6,10 +6,10 @@ The prices are made up (``EMULATED_PER_REQUEST_USD``); nothing is billed. The fi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from lemondata_api.model_matrix import MODELS, ModelEntry
+from lemondata_api.model_matrix import ModelEntry
 
 from ._catalog import UPDATED_AT, matches, owner
 
@@ -32,11 +32,11 @@ def model_pricing(entry: ModelEntry) -> dict[str, Any]:
     return {"model": entry["id"], "provider": owner(entry), "pricing": _prices()}
 
 
-def pricing_list(params: Mapping[str, str]) -> dict[str, Any]:
+def pricing_list(params: Mapping[str, str], models: Iterable[ModelEntry]) -> dict[str, Any]:
     """``GET /v1/pricing``, filtered by ``model``, ``provider`` and ``tag``."""
     model = params.get("model")
     entries = [
-        entry for entry in MODELS if (model is None or entry["id"] == model) and matches(entry, params)
+        entry for entry in models if (model is None or entry["id"] == model) and matches(entry, params)
     ]
     return {
         "object": "pricing",
