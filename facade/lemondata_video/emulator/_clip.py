@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-from ._catalog import BY_ID
+from ._catalog import SNAPSHOT
 from ._render import DEFAULT_DURATION
 from ._state import Task
 
@@ -69,7 +69,7 @@ def picture_fields(body: object) -> tuple[str, int | None]:
 
 def default_fps(model: str) -> int:
     """The frame rate of a model's files when the request gives no ``fps``."""
-    entry = BY_ID.get(model)
+    entry = SNAPSHOT.by_id.get(model)
     return FAMILY_FPS.get(entry["family"], DEFAULT_FPS) if entry else DEFAULT_FPS
 
 
