@@ -24,7 +24,7 @@ from ._base import Route, WaitState, check_json, create_failure, fingerprint, lo
 from ._config import mask_key, resolve_api_key, resolve_base_url
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, DEFAULT_WAIT_TIMEOUT, MAX_CONNECTIONS
 from ._exceptions import LemonDataError
-from ._ratelimit import RequestBudget, budget_of
+from ._ratelimit import Budget, budget_of
 from ._retry import retry_delay, should_retry
 from ._task import Task, TaskStatus
 
@@ -43,7 +43,7 @@ class AsyncVideoClient:
     LEMONDATA_BASE_URL. A given `http_client` sends the API's requests with its own
     transport, default headers, timeouts and hooks; it is not changed (several clients may
     share it) and is left open on close. `file_http_client` fetches results from the file
-    host and never carries the key. `rate_limit` (requests per minute, or a RequestBudget
+    host and never carries the key. `rate_limit` (requests per minute, or a RequestBudget or RedisBudget
     shared by several clients) paces every request to the API, retries and polls included.
     """
 
@@ -57,7 +57,7 @@ class AsyncVideoClient:
         allow_unknown_models: bool = False,
         http_client: httpx.AsyncClient | None = None,
         file_http_client: httpx.AsyncClient | None = None,
-        rate_limit: float | RequestBudget | None = None,
+        rate_limit: float | Budget | None = None,
     ) -> None:
         key = resolve_api_key(api_key)
         if max_retries < 0:
