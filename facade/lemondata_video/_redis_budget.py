@@ -161,6 +161,13 @@ class RedisBudget:
         if delay > 0:
             await self._asleep(delay)
 
+    def ping(self) -> None:
+        """Check that Redis answers; BudgetUnavailableError (even with a fallback) if it does not."""
+        try:
+            self._client.ping()
+        except (self._redis.ConnectionError, self._redis.TimeoutError) as exc:
+            raise BudgetUnavailableError(self._unreachable_message(exc)) from exc
+
     def close(self) -> None:
         """Close the sync connection pool (a client passed in is closed too: it was handed over)."""
         self._client.close()
@@ -194,18 +201,21 @@ class RedisBudget:
         return self.fallback.reserve()
 
     def _unreachable(self, exc: Exception) -> float:
-        where = f"Redis at {masked_url(self.url)} (key {self.key!r})"
-        reason = str(exc).rstrip(".") or type(exc).__name__
         if self.fallback is None:
             msg = (
-                f"cannot reach {where} for the shared request budget ({reason}); nothing was sent. "
+                f"{self._unreachable_message(exc)}; nothing was sent. "
                 "Start Redis, or build the budget with fallback_per_minute= to pace this process alone"
             )
             raise BudgetUnavailableError(msg) from exc
         if self._down_until == 0.0:
             logger.warning(
-                "cannot reach %s (%s); pacing this process alone at %g requests/minute",
-                where, reason, self.fallback.per_minute,
+                "%s; pacing this process alone at %g requests/minute",
+                self._unreachable_message(exc), self.fallback.per_minute,
             )  # fmt: skip
         self._down_until = time.monotonic() + RETRY_SECONDS
         return self._fallback_reserve()
+
+    def _unreachable_message(self, exc: Exception) -> str:
+        reason = str(exc).rstrip(".") or type(exc).__name__
+        where = f"Redis at {masked_url(self.url)} (key {self.key!r})"
+        return f"cannot reach {where} for the shared request budget ({reason})"
