@@ -120,7 +120,8 @@ class RedisBudget:
         self._client = client or self._redis.Redis.from_url(url, **options)
         self._script = self._client.register_script(GCRA_SCRIPT)
         self._options, self._given_async = options, async_client
-        self._async: dict[int, Any] = {}  # per event loop: an asyncio client is bound to its loop
+        # Per event loop, its (client, script): an asyncio client is bound to the loop it was made in.
+        self._async: dict[int, tuple[Any, Any]] = {}
         self._sleep, self._asleep = sleep, asleep
         self._lock = threading.Lock()
         self._down_until = 0.0
@@ -174,9 +175,9 @@ class RedisBudget:
 
     async def aclose(self) -> None:
         """Close the asyncio client of the running event loop."""
-        client = self._async.pop(id(asyncio.get_running_loop()), None)
-        if client is not None:
-            await client.aclose()
+        pair = self._async.pop(id(asyncio.get_running_loop()), None)
+        if pair is not None:
+            await pair[0].aclose()
 
     def _async_script(self) -> Any:
         loop = id(asyncio.get_running_loop())
