@@ -13,6 +13,7 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -95,13 +96,17 @@ def start_postgres(directory: Path) -> str:
     return f"postgresql://postgres@127.0.0.1:{port}/postgres"
 
 
-def stop(directory: Path) -> None:
-    """Stop whatever `start_*` started in `directory` (either may be missing)."""
-    pidfile = directory / "redis" / "redis.pid"
+def stop_redis(directory: Path) -> None:
+    """Stop the redis-server `start_redis(directory)` started, if it runs."""
+    pidfile = directory / "redis.pid"
     if pidfile.exists():
         with contextlib.suppress(ProcessLookupError, ValueError):
-            os.kill(int(pidfile.read_text().strip()), 15)
-    named = directory / "postgres" / "cluster"
+            os.kill(int(pidfile.read_text().strip()), signal.SIGTERM)
+
+
+def stop_postgres(directory: Path) -> None:
+    """Stop the cluster `start_postgres(directory)` started, if it runs, and delete it."""
+    named = directory / "cluster"
     if named.exists():
         cluster = Path(named.read_text())
         if (cluster / "pgdata" / "postmaster.pid").exists():
@@ -109,6 +114,12 @@ def stop(directory: Path) -> None:
             subprocess.run(_as_postgres(argv), check=False, stdout=subprocess.DEVNULL)
         shutil.rmtree(cluster, ignore_errors=True)
         named.unlink()
+
+
+def stop(directory: Path) -> None:
+    """Stop whatever `start_all(directory)` started (either may be missing)."""
+    stop_redis(directory / "redis")
+    stop_postgres(directory / "postgres")
 
 
 def start_all(directory: Path) -> dict[str, str]:

@@ -96,7 +96,10 @@ async def _claim_until_done(
     resubmit = args.resubmit_unknown
     while True:
         free = args.concurrency - len(running)
-        for job, base, record in journal.claim(free, resubmit_unknown=resubmit) if free > 0 else []:
+        claimed = (
+            journal.claim(free, resubmit_unknown=resubmit, running=list(running.values())) if free else []
+        )
+        for job, base, record in claimed:
             job_runner = dataclasses.replace(runner, jobs_dir=base)
             running[asyncio.create_task(job_runner.run(job, record))] = job.id
         if not running:

@@ -86,9 +86,13 @@ class PgJournal:
         cursor = self._db.execute(f"SELECT {RECORD_COLUMNS} FROM jobs")  # noqa: S608 - a constant
         return {row[0]: jn.Record(*row) for row in cursor}
 
-    def claim(self, limit: int, *, resubmit_unknown: bool) -> list[tuple[Job, Path, jn.Record | None]]:
-        """Lease up to `limit` jobs no live worker holds, and return them with their journal rows."""
-        params = self._params(resubmit_unknown) | {"limit": limit, "worker": self.worker, "lease": self.lease}
+    def claim(
+        self, limit: int, *, resubmit_unknown: bool, running: Sequence[str] = ()
+    ) -> list[tuple[Job, Path, jn.Record | None]]:
+        """Lease up to `limit` jobs no live worker holds (none of `running`), with their journal rows."""
+        params = self._params(resubmit_unknown) | {
+            "limit": limit, "worker": self.worker, "lease": self.lease, "running": list(running),
+        }  # fmt: skip
         with self._db.transaction():
             ids = [row[0] for row in self._db.execute(CLAIM, params)]
         if not ids:
@@ -193,18 +197,27 @@ class PgJournal:
 
     @contextmanager
     def _held(self, job_id: str, *, keep_task_id: bool = False) -> Iterator[Any]:
-        """A transaction that holds the job's queue row locked, with this worker's lease checked."""
-        lost = False
+        """A transaction holding the job's queue row locked, with this worker still its owner.
+
+        An expired lease no other worker has claimed is still this worker's (a claim takes the
+        row lock and changes the owner), so it is renewed here rather than given up.
+        """
         with self._db.transaction(), self._db.cursor() as cur:
             cur.execute(
-                "SELECT 1 FROM queue WHERE job_id = %s AND lease_owner = %s AND lease_until > now() "
-                "FOR UPDATE",
-                (job_id, self.worker),
+                "SELECT lease_owner FROM queue WHERE job_id = %s AND lease_until IS NOT NULL FOR UPDATE",
+                (job_id,),
             )
-            lost = cur.fetchone() is None
+            row = cur.fetchone()
+            lost = row is None or row[0] != self.worker
             if lost and not keep_task_id:
                 msg = f"job {job_id!r}: the lease of worker {self.worker} ran out; another worker runs it now"
                 raise LeaseLostError(msg)
+            if not lost:
+                cur.execute(
+                    "UPDATE queue SET lease_until = greatest(lease_until, now() + %s * interval '1 second') "
+                    "WHERE job_id = %s",
+                    (self.lease, job_id),
+                )
             yield cur
         if lost:
             msg = f"job {job_id!r}: its task id is journaled, but the lease of {self.worker} ran out"

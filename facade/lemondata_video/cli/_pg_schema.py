@@ -47,6 +47,7 @@ UPDATE queue SET lease_owner = %(worker)s, lease_until = now() + %(lease)s * int
 WHERE job_id IN (
     SELECT q.job_id FROM queue q LEFT JOIN jobs j USING (job_id)
     WHERE (q.lease_until IS NULL OR q.lease_until < now()) AND {CLAIMABLE}
+        AND NOT q.job_id = ANY(%(running)s)
     ORDER BY q.line, q.job_id LIMIT %(limit)s
     FOR UPDATE OF q SKIP LOCKED)
 RETURNING job_id
