@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 from lemondata_video import AsyncVideoClient, Task, VideoClient
 
 sys.path.insert(0, str(Path(__file__).parent))
+import journals
 import services  # tests/services.py, which scripts/test also runs as a script
 
 KEY = "sk-test-secret-0123456789abcdef"
@@ -148,3 +150,20 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield services.start_postgres(directory)
     finally:
         services.stop_postgres(directory)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def journal_backend(request: pytest.FixtureRequest) -> Iterator[journals.SqliteJournal]:
+    """Each journal of `batch` in turn: SQLite in --out-dir, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield journals.SqliteJournal()
+        return
+    import psycopg
+
+    server = request.getfixturevalue("postgres_url")
+    name = f"batch_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    yield journals.PostgresJournal(f"{server.rsplit('/', 1)[0]}/{name}")
+    with psycopg.connect(server, autocommit=True) as db:
+        db.execute(f"DROP DATABASE {name} WITH (FORCE)")
