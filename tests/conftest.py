@@ -9,6 +9,7 @@ scripts/test started for the run, or ones this session starts and stops.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import uuid
@@ -152,18 +153,33 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         services.stop_postgres(directory)
 
 
+@contextlib.contextmanager
+def fresh_database(server: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL at `server`, dropped afterwards; yields its URL."""
+    import psycopg
+
+    name = f"batch_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{server.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as db:
+            db.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def postgres_journal(postgres_url: str) -> Iterator[journals.PostgresJournal]:
+    """A PostgreSQL journal in a database of its own."""
+    with fresh_database(postgres_url) as url:
+        yield journals.PostgresJournal(url)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def journal_backend(request: pytest.FixtureRequest) -> Iterator[journals.SqliteJournal]:
     """Each journal of `batch` in turn: SQLite in --out-dir, then a fresh PostgreSQL database."""
     if request.param == "sqlite":
         yield journals.SqliteJournal()
         return
-    import psycopg
-
-    server = request.getfixturevalue("postgres_url")
-    name = f"batch_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as db:
-        db.execute(f"CREATE DATABASE {name}")
-    yield journals.PostgresJournal(f"{server.rsplit('/', 1)[0]}/{name}")
-    with psycopg.connect(server, autocommit=True) as db:
-        db.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    with fresh_database(request.getfixturevalue("postgres_url")) as url:
+        yield journals.PostgresJournal(url)
