@@ -36,6 +36,13 @@ class SqliteJournal:
     def where(self, out_dir: Path) -> str:
         return str(out_dir)
 
+    def interrupted(self, out_dir: Path) -> str:
+        """The last line of a batch stopped with Ctrl-C."""
+        return (
+            "lemonvideo: error: interrupted; every task id is journaled; rerun the same command to resume "
+            f"({out_dir})\n"
+        )
+
     def _query(self, out_dir: Path, sql: str) -> list[tuple[object, ...]]:
         path = out_dir / jn.JOURNAL_NAME
         if not path.exists():
@@ -83,6 +90,12 @@ class PostgresJournal(SqliteJournal):
 
     def where(self, out_dir: Path) -> str:
         return self.url
+
+    def interrupted(self, out_dir: Path) -> str:
+        return (
+            "lemonvideo: error: interrupted; every task id is journaled and this worker's jobs are "
+            f"released to the other workers; rerun the same command to resume ({self.url})\n"
+        )
 
     def _query(self, out_dir: Path, sql: str) -> list[tuple[object, ...]]:
         with psycopg.connect(self.url, autocommit=True) as db:

@@ -79,7 +79,7 @@ class PgJournal:
         cursor = self._db.execute(
             "SELECT job_id, line, prompt, fields, out, fingerprint, base FROM queue ORDER BY line, job_id"
         )
-        return [(Job(r[0], r[1], r[2], r[3], r[4], r[5]), Path(r[6])) for r in cursor]
+        return [(Job(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5]), Path(r[6])) for r in cursor]
 
     def records(self) -> dict[str, jn.Record]:
         """Every journaled job by id."""

@@ -5,6 +5,8 @@ A job is claimable when no live worker holds its lease and it is not finished: n
 `unknown`), `running`, `completed` or `downloading`. A job that ended `error`, `invalid` or
 `timeout` before this worker started is claimable too (starting a worker is a rerun, which
 retries those, as with SQLite), and an `unknown` one only with --resubmit-unknown.
+A job's fields are kept as the JSON text Python writes (JSONB refuses the NaN a jobs file may
+hold, and the client, not the journal, is what refuses it, with its own message).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ CREATE TABLE IF NOT EXISTS events (
     seq BIGSERIAL PRIMARY KEY, job_id TEXT NOT NULL, at DOUBLE PRECISION NOT NULL,
     state TEXT NOT NULL, task_id TEXT, detail TEXT, worker TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS queue (
-    job_id TEXT PRIMARY KEY, line INTEGER NOT NULL, prompt TEXT NOT NULL, fields JSONB NOT NULL,
+    job_id TEXT PRIMARY KEY, line INTEGER NOT NULL, prompt TEXT NOT NULL, fields TEXT NOT NULL,
     out TEXT NOT NULL, fingerprint TEXT NOT NULL, base TEXT NOT NULL,
     lease_owner TEXT, lease_until TIMESTAMPTZ);
 """
