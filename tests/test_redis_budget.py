@@ -216,3 +216,12 @@ class TestUnreachable:
             ImportError, match=r"^RedisBudget needs redis-py: pip install 'lemondata-video\[redis\]'$"
         ):
             RedisBudget(60)
+
+
+class TestEventLoops:
+    """An asyncio client belongs to one event loop; the budget makes one for each loop it runs in."""
+
+    def test_one_budget_serves_one_event_loop_after_another(self, redis_url: str, key: str) -> None:
+        budget = RedisBudget(60, url=redis_url, key=key)
+        waits = [asyncio.run(budget.areserve()) for _ in range(3)]  # a new loop each time
+        assert near(waits, [0.0, 1.0, 2.0])

@@ -120,8 +120,9 @@ class RedisBudget:
         self._client = client or self._redis.Redis.from_url(url, **options)
         self._script = self._client.register_script(GCRA_SCRIPT)
         self._options, self._given_async = options, async_client
-        # Per event loop, its (client, script): an asyncio client is bound to the loop it was made in.
-        self._async: dict[int, tuple[Any, Any]] = {}
+        # The event loop of the asyncio client and its script: a client is bound to the loop it was
+        # made in, so another loop (a second `asyncio.run`) gets a client of its own.
+        self._async: tuple[asyncio.AbstractEventLoop, Any, Any] | None = None
         self._sleep, self._asleep = sleep, asleep
         self._lock = threading.Lock()
         self._down_until = 0.0
@@ -174,17 +175,17 @@ class RedisBudget:
         self._client.close()
 
     async def aclose(self) -> None:
-        """Close the asyncio client of the running event loop."""
-        pair = self._async.pop(id(asyncio.get_running_loop()), None)
-        if pair is not None:
-            await pair[0].aclose()
+        """Close the asyncio client, if the running event loop made it."""
+        if self._async is not None and self._async[0] is asyncio.get_running_loop():
+            client, self._async = self._async[1], None
+            await client.aclose()
 
     def _async_script(self) -> Any:
-        loop = id(asyncio.get_running_loop())
-        if loop not in self._async:
+        loop = asyncio.get_running_loop()
+        if self._async is None or self._async[0] is not loop:
             client = self._given_async or self._redis.asyncio.Redis.from_url(self.url, **self._options)
-            self._async[loop] = (client, client.register_script(GCRA_SCRIPT))
-        return self._async[loop][1]
+            self._async = (loop, client, client.register_script(GCRA_SCRIPT))
+        return self._async[2]
 
     def _booked(self, waited_us: Any) -> float:
         with self._lock:
