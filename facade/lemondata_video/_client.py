@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import random
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,8 +22,14 @@ import httpx
 from . import _http, _transport
 from ._base import Route, WaitState, check_json, create_failure, fingerprint, logger, route_for, task_id_of
 from ._config import mask_key, resolve_api_key, resolve_base_url
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, DEFAULT_WAIT_TIMEOUT
-from ._exceptions import LemonDataError
+from ._constants import (
+    CATALOG_FAILURE_TTL,
+    DEFAULT_CATALOG_TTL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
+)
+from ._exceptions import CapabilityError, LemonDataError, UnknownModelError
 from ._ratelimit import Budget, budget_of
 from ._retry import retry_delay, should_retry
 from ._task import Task, TaskStatus
@@ -31,6 +38,7 @@ if TYPE_CHECKING:
     from lemondata_api import AuthenticatedClient
 
     from ._capabilities import ModelInfo
+    from ._live_catalog import CatalogCache
 
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -57,6 +65,7 @@ class VideoClient:
         http_client: httpx.Client | None = None,
         file_http_client: httpx.Client | None = None,
         rate_limit: float | Budget | None = None,
+        catalog_ttl: float = DEFAULT_CATALOG_TTL,
     ) -> None:
         key = resolve_api_key(api_key)
         if max_retries < 0:
@@ -65,6 +74,9 @@ class VideoClient:
         self.base_url = resolve_base_url(base_url)
         self.max_retries = max_retries
         self.allow_unknown_models = allow_unknown_models
+        self.catalog_ttl = catalog_ttl
+        self._catalog: CatalogCache | None = None
+        self._catalog_lock = threading.Lock()
         self._secret = key
         self._masked = mask_key(key)
         self._budget = budget_of(rate_limit)
@@ -89,7 +101,7 @@ class VideoClient:
 
     def create(
         self,
-        prompt: str,
+        prompt: str | None,
         *,
         model: str = "sora-2",
         operation: str | None = None,
@@ -102,11 +114,7 @@ class VideoClient:
         request was sent and its outcome is unknown (it is never resent then).
         """
         allow = self.allow_unknown_models if allow_unknown_model is None else allow_unknown_model
-        from . import _capabilities  # noqa: PLC0415
-
-        body = _capabilities.build_request(
-            prompt, model=model, operation=operation, fields=fields, allow_unknown_model=allow
-        )
+        body = self._checked_request(prompt, model=model, operation=operation, fields=fields, allow=allow)
         check_json(body)
         from lemondata_api.api.videos import create_video_generation  # noqa: PLC0415
         from lemondata_api.models import VideoGenerationCreated, VideoGenerationRequest  # noqa: PLC0415
@@ -225,11 +233,23 @@ class VideoClient:
             for index, video in enumerate(done.videos)
         ]
 
-    def models(self, *, operation: str | None = None, provider: str | None = None) -> list[ModelInfo]:
-        """Models of the local capability matrix; no request is made."""
+    def models(
+        self, *, operation: str | None = None, provider: str | None = None, live: bool = False
+    ) -> list[ModelInfo]:
+        """Models of the spec's snapshot (no request), or with `live` the service's catalog.
+
+        The live catalog (`GET /v1/models?category=video`, kept for `catalog_ttl` seconds)
+        carries the snapshot's notes where the ids match. Raises the API's error when it
+        cannot be fetched.
+        """
         from . import _capabilities  # noqa: PLC0415
 
-        return _capabilities.list_models(operation=operation, provider=provider)
+        catalog = None
+        if live:
+            catalog, error = self._live_models(force=True)
+            if catalog is None:
+                raise error  # type: ignore[misc]
+        return _capabilities.list_models(operation=operation, provider=provider, models=catalog)
 
     def close(self) -> None:
         """Close the connection pools this client opened."""
@@ -244,6 +264,57 @@ class VideoClient:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+    def _checked_request(
+        self, prompt: str | None, *, model: str, operation: str | None, fields: dict[str, Any], allow: bool
+    ) -> dict[str, Any]:
+        """The create body; when the snapshot refuses, the live catalog decides (`_live_catalog`)."""
+        from . import _capabilities, _live_catalog  # noqa: PLC0415
+
+        args: dict[str, Any] = dict(
+            model=model, operation=operation, fields=fields, allow_unknown_model=allow
+        )
+        try:
+            return _capabilities.build_request(prompt, **args)
+        except (UnknownModelError, CapabilityError) as refusal:
+            if self.catalog_ttl <= 0:
+                raise
+            catalog, error = self._live_models()
+            if catalog is None:
+                raise _live_catalog.unreachable(refusal, error) from None  # type: ignore[arg-type]
+        return _capabilities.build_request(prompt, **args, live=catalog)
+
+    def _live_models(
+        self, *, force: bool = False
+    ) -> tuple[dict[str, ModelInfo] | None, LemonDataError | None]:
+        """The cached live catalog, fetched once for concurrent callers; (None, error) when it failed."""
+        from lemondata_api.api.models import list_models  # noqa: PLC0415
+        from lemondata_api.models import ModelList  # noqa: PLC0415
+
+        from ._live_catalog import CATALOG_CATEGORY, CatalogCache  # noqa: PLC0415
+
+        with self._catalog_lock:
+            if self._catalog is None:
+                self._catalog = CatalogCache(ttl=max(self.catalog_ttl, 0.0), failure_ttl=CATALOG_FAILURE_TTL)
+            cache = self._catalog
+            found = cache.current()
+            if found is not None:
+                return found, None
+            error = None if force else cache.recent_error()
+            if error is not None:
+                return None, error
+            try:
+                payload = self._retrying(
+                    lambda: list_models.sync_detailed(client=self._api, category=CATALOG_CATEGORY),
+                    expect=ModelList,
+                    idempotent=True,
+                )
+            except LemonDataError as exc:
+                logger.info("the live model catalog could not be fetched: %s", exc)
+                return None, cache.fail(exc)
+            models = cache.store(payload)
+            logger.info("fetched the live model catalog: %d video models", len(models))
+            return models, None
 
     def _poll(self, task: Task | str, *, retries: int) -> Task:
         from lemondata_api.models import VideoTask  # noqa: PLC0415

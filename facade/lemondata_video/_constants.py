@@ -33,6 +33,11 @@ MAX_POLL_INTERVAL: Final = 15.0
 POLL_BACKOFF_FACTOR: Final = 1.5
 POLL_JITTER: Final = 0.1
 
+# The live model catalog: how long an answer of GET /v1/models?category=video is kept
+# (0 turns live checks off), and how long a failed fetch is reported before asking again.
+DEFAULT_CATALOG_TTL: Final = 600.0
+CATALOG_FAILURE_TTL: Final = 30.0
+
 # Inputs and downloads.
 MAX_INLINE_IMAGE_BYTES: Final = 10 * 1024 * 1024
 MAX_DOWNLOAD_BYTES: Final = 4 * 1024 * 1024 * 1024

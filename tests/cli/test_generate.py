@@ -221,7 +221,7 @@ class TestInterrupt:
     def test_cancel_on_interrupt_cancels_the_task(self) -> None:
         with fast_emulator(queue_seconds=3600) as emu:
             code, stderr = self._interrupt(
-                cli_env(emu), "--model", "seedance-1-5-pro", "--cancel-on-interrupt"
+                cli_env(emu), "--model", "seedance-1.5-pro", "--cancel-on-interrupt"
             )
             assert code == 130
             assert re.search(r"^lemonvideo: cancelled task video_\w+$", stderr, re.M), stderr

@@ -206,12 +206,12 @@ def walk_complete(video: VideoClient, clock: ManualClock, tmp_path: Path) -> Non
 
 
 def walk_cancel(video: VideoClient, clock: ManualClock) -> None:
-    queued = video.create("a queued fox", model="seedance-1-5-pro")
+    queued = video.create("a queued fox", model="seedance-1.5-pro")
     cancelled = video.cancel(queued)
     assert cancelled.cancelled and cancelled.status is TaskStatus.FAILED
     with pytest.raises(TaskCancelledError):
         video.wait(queued, clock=clock.now, sleep=clock.advance)
-    running = video.create("a running fox", model="seedance-1-5-pro")
+    running = video.create("a running fox", model="seedance-1.5-pro")
     clock.advance(3)
     with pytest.raises(ConflictError):
         video.cancel(running)

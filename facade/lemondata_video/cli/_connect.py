@@ -43,8 +43,11 @@ class Connection:
 
 
 @contextmanager
-def connect(*, emulator: bool, out: Output) -> Iterator[Connection]:
-    """The connection a command uses; starts (and stops) an in-process emulator when asked or keyless."""
+def connect(*, emulator: bool, out: Output, catalog: str | None = None) -> Iterator[Connection]:
+    """The connection a command uses; starts (and stops) an in-process emulator when asked or keyless.
+
+    `catalog`, a JSON file with a `GET /v1/models` answer, is the built-in emulator's catalog.
+    """
     key = os.environ.get(API_KEY_ENV) or None
     if not emulator and key is not None:
         base_url = os.environ.get(BASE_URL_ENV) or None
@@ -57,7 +60,7 @@ def connect(*, emulator: bool, out: Output) -> Iterator[Connection]:
         out.notice("using the built-in emulator (--emulator): tasks are simulated, nothing is billed")
     else:
         out.notice(f"{API_KEY_ENV} is not set; using the built-in emulator (simulated tasks, no billing)")
-    with _embedded() as conn:
+    with _embedded(catalog) as conn:
         yield conn
 
 
@@ -69,7 +72,7 @@ def _is_local(base_url: str) -> bool:
 
 
 @contextmanager
-def _embedded() -> Iterator[Connection]:
+def _embedded(catalog: str | None) -> Iterator[Connection]:
     try:
         from ..emulator import Emulator, RealClock  # noqa: PLC0415 - an optional extra, loaded on demand
     except ImportError as exc:
@@ -82,6 +85,7 @@ def _embedded() -> Iterator[Connection]:
         clock=RealClock(EMULATOR_TIME_SCALE),
         task_seconds=EMULATOR_TASK_SECONDS,
         queue_seconds=EMULATOR_QUEUE_SECONDS,
+        **({"catalog": catalog} if catalog is not None else {}),
     )
     with emulator:
         yield Connection(

@@ -39,7 +39,7 @@ HELP: Final = {
     "wait": "wait for a task (and download it with --out)",
     "cancel": "cancel a task that has not started",
     "download": "download a completed task's video",
-    "models": "list the models and what they can do (no request)",
+    "models": "list the models and what they can do (no request; --live asks the service)",
     "batch": "run a JSONL file of jobs, resumable after a crash",
     "emulator": "run the local emulator in the foreground",
 }
@@ -63,6 +63,11 @@ def _common() -> argparse.ArgumentParser:
         "--emulator",
         action="store_true",
         help="run against an in-process emulator (the default when no key is set)",
+    )
+    common.add_argument(
+        "--emulator-catalog",
+        metavar="FILE",
+        help="the built-in emulator serves this GET /v1/models answer (JSON) as its catalog",
     )
     return common
 
@@ -136,6 +141,11 @@ def _add_others(
     models = _sub(subs, "models", [common])
     models.add_argument("--operation", help="only models that can do this operation")
     models.add_argument("--provider", help="only models of this provider (case-insensitive)")
+    models.add_argument(
+        "--live",
+        action="store_true",
+        help="ask the service's catalog (GET /v1/models) instead of the snapshot",
+    )
 
     batch = _sub(subs, "batch", [common], BATCH_EPILOG)
     batch.add_argument("jobs", metavar="JOBS.jsonl", nargs="?", help="one JSON job per line")
