@@ -74,16 +74,22 @@ class PgJournal:
                 rows,
             )
 
-    def specs(self) -> list[tuple[Job, Path]]:
-        """Every queued job, in jobs-file order, with the folder its relative paths start from."""
+    def specs(self, ids: Sequence[str] | None = None) -> list[tuple[Job, Path]]:
+        """The queued jobs (all, or those of `ids`) in jobs-file order, with the folder of their paths."""
+        query = "SELECT job_id, line, prompt, fields, out, fingerprint, base FROM queue"
+        where = "" if ids is None else " WHERE job_id = ANY(%s)"
         cursor = self._db.execute(
-            "SELECT job_id, line, prompt, fields, out, fingerprint, base FROM queue ORDER BY line, job_id"
+            f"{query}{where} ORDER BY line, job_id", () if ids is None else (list(ids),)
         )
         return [(Job(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5]), Path(r[6])) for r in cursor]
 
-    def records(self) -> dict[str, jn.Record]:
-        """Every journaled job by id."""
-        cursor = self._db.execute(f"SELECT {RECORD_COLUMNS} FROM jobs")  # noqa: S608 - a constant
+    def records(self, ids: Sequence[str] | None = None) -> dict[str, jn.Record]:
+        """Every journaled job (or those of `ids`) by id."""
+        where = "" if ids is None else " WHERE job_id = ANY(%s)"
+        cursor = self._db.execute(
+            f"SELECT {RECORD_COLUMNS} FROM jobs{where}",  # noqa: S608 - constants
+            () if ids is None else (list(ids),),
+        )
         return {row[0]: jn.Record(*row) for row in cursor}
 
     def claim(
@@ -97,11 +103,8 @@ class PgJournal:
             ids = [row[0] for row in self._db.execute(CLAIM, params)]
         if not ids:
             return []
-        specs = {job.id: (job, base) for job, base in self.specs() if job.id in ids}
-        records = self.records()
-        return [
-            (*specs[job_id], records.get(job_id)) for job_id in sorted(ids, key=lambda i: specs[i][0].line)
-        ]
+        records = self.records(ids)
+        return [(job, base, records.get(job.id)) for job, base in self.specs(ids)]
 
     def unfinished(self, *, resubmit_unknown: bool) -> int:
         """How many jobs are still to be run here or by another worker (leased or not)."""

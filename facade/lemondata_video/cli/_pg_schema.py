@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS queue (
     job_id TEXT PRIMARY KEY, line INTEGER NOT NULL, prompt TEXT NOT NULL, fields TEXT NOT NULL,
     out TEXT NOT NULL, fingerprint TEXT NOT NULL, base TEXT NOT NULL,
     lease_owner TEXT, lease_until TIMESTAMPTZ);
+CREATE INDEX IF NOT EXISTS queue_line ON queue (line, job_id);
 """
 
 
