@@ -11,6 +11,7 @@ import json
 import signal
 import subprocess
 import time
+from collections import Counter
 from pathlib import Path
 
 import psycopg
@@ -129,4 +130,15 @@ class TestWorkers:
             assert later and all(f":{victim.pid}:" not in str(who) for _, who, _ in later)
             assert all(float(at) >= expired_at for _, _, at in later)  # type: ignore[arg-type]
             assert [state for state, _, _ in later][-2:] == [jn.DOWNLOADING, jn.DOWNLOADED]
-        print(f"victim held {sorted(orphaned)}; lease expired {expired_at - killed_at:.1f} s after the kill")
+        pids = {"first": first.pid, "third": third.pid, "fourth": fourth.pid}
+        finished_by = {
+            job: next(name for name, pid in pids.items() if f":{pid}:" in str(who))
+            for job, state, who, _ in events
+            if state == jn.DOWNLOADED
+        }
+        print(
+            f"victim held {sorted(orphaned)}, its lease expired {expired_at - killed_at:.1f} s "
+            "after the kill; "
+            f"downloads by worker: {dict(sorted(Counter(finished_by.values()).items()))}, "
+            f"the victim's jobs by {sorted({finished_by[job] for job in orphaned})}"
+        )
