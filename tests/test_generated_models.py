@@ -63,7 +63,6 @@ class TestErrorEnvelope:
         assert parsed.error.param is None
         assert parsed.error.code is None
 
-
     def test_a_body_with_only_a_message_parses(self) -> None:
         """The documented 404 has no param; others lack code or type too: only message is required."""
         parsed = ErrorResponse.from_dict({"error": {"message": "Task not found or no longer available."}})

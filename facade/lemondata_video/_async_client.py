@@ -31,7 +31,7 @@ from ._constants import (
     MAX_CONNECTIONS,
 )
 from ._exceptions import CapabilityError, LemonDataError, UnknownModelError
-from ._ratelimit import RequestBudget, budget_of
+from ._ratelimit import Budget, budget_of
 from ._retry import retry_delay, should_retry
 from ._task import Task, TaskStatus
 
@@ -51,7 +51,7 @@ class AsyncVideoClient:
     LEMONDATA_BASE_URL. A given `http_client` sends the API's requests with its own
     transport, default headers, timeouts and hooks; it is not changed (several clients may
     share it) and is left open on close. `file_http_client` fetches results from the file
-    host and never carries the key. `rate_limit` (requests per minute, or a RequestBudget
+    host and never carries the key. `rate_limit` (requests per minute, or a RequestBudget or RedisBudget
     shared by several clients) paces every request to the API, retries and polls included.
     """
 
@@ -65,7 +65,7 @@ class AsyncVideoClient:
         allow_unknown_models: bool = False,
         http_client: httpx.AsyncClient | None = None,
         file_http_client: httpx.AsyncClient | None = None,
-        rate_limit: float | RequestBudget | None = None,
+        rate_limit: float | Budget | None = None,
         catalog_ttl: float = DEFAULT_CATALOG_TTL,
     ) -> None:
         key = resolve_api_key(api_key)

@@ -30,7 +30,7 @@ from ._constants import (
     DEFAULT_WAIT_TIMEOUT,
 )
 from ._exceptions import CapabilityError, LemonDataError, UnknownModelError
-from ._ratelimit import RequestBudget, budget_of
+from ._ratelimit import Budget, budget_of
 from ._retry import retry_delay, should_retry
 from ._task import Task, TaskStatus
 
@@ -50,7 +50,7 @@ class VideoClient:
     LEMONDATA_BASE_URL. A given `http_client` sends the API's requests with its own
     transport, default headers, timeouts and hooks; it is not changed (several clients may
     share it) and is left open on close. `file_http_client` fetches results from the file
-    host and never carries the key. `rate_limit` (requests per minute, or a RequestBudget
+    host and never carries the key. `rate_limit` (requests per minute, or a RequestBudget or RedisBudget
     shared by several clients) paces every request to the API, retries and polls included.
     """
 
@@ -64,7 +64,7 @@ class VideoClient:
         allow_unknown_models: bool = False,
         http_client: httpx.Client | None = None,
         file_http_client: httpx.Client | None = None,
-        rate_limit: float | RequestBudget | None = None,
+        rate_limit: float | Budget | None = None,
         catalog_ttl: float = DEFAULT_CATALOG_TTL,
     ) -> None:
         key = resolve_api_key(api_key)
