@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from lemondata_api import model_matrix
 from lemondata_video import _inputs
-from lemondata_video._capabilities import ModelInfo, build_request, get_model, infer_operation, list_models
+from lemondata_video._capabilities import MODELS, ModelInfo, build_request, infer_operation, list_models
 from lemondata_video._exceptions import (
     CapabilityError,
     InvalidFieldError,
@@ -71,7 +71,7 @@ class TestMatrix:
 
     def test_model_info_carries_the_matrix_entry(self) -> None:
         """ModelInfo holds the entry's facts and is frozen."""
-        sora = get_model("sora-2")
+        sora = MODELS["sora-2"]
         assert sora == ModelInfo(
             id="sora-2",
             provider="OpenAI",
@@ -86,10 +86,6 @@ class TestMatrix:
         )
         with pytest.raises(AttributeError):
             sora.id = "x"  # type: ignore[misc]
-
-    def test_get_model_of_an_unknown_id_is_none(self) -> None:
-        """A model that is not in the matrix has no entry."""
-        assert get_model("sora2") is None
 
     def test_filter_by_operation(self) -> None:
         """Only models doing the operation are listed."""
@@ -134,8 +130,8 @@ class TestMatrix:
 
     def test_runway_durations_are_fixed(self) -> None:
         """The Runway models state their only duration."""
-        assert get_model("runwayml-gen4-turbo-5").durations == (5,)  # type: ignore[union-attr]
-        assert get_model("runwayml-gen4-turbo-10").durations == (10,)  # type: ignore[union-attr]
+        assert MODELS["runwayml-gen4-turbo-5"].durations == (5,)
+        assert MODELS["runwayml-gen4-turbo-10"].durations == (10,)
 
 
 class TestInference:

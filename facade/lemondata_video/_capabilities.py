@@ -47,11 +47,6 @@ class ModelInfo:
 MODELS: dict[str, ModelInfo] = {m["id"]: ModelInfo(**m) for m in model_matrix.MODELS}
 
 
-def get_model(model_id: str) -> ModelInfo | None:
-    """The matrix entry of `model_id`, or None when the matrix does not list it."""
-    return MODELS.get(model_id)
-
-
 def list_models(*, operation: str | None = None, provider: str | None = None) -> list[ModelInfo]:
     """Models of the matrix, optionally only those doing `operation` or from `provider`."""
     if operation is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Final
 
-from .._constants import DEFAULT_WAIT_TIMEOUT
+from .._polling import DEFAULT_WAIT_TIMEOUT
 from ._exits import EXIT_CODES_HELP
 from ._fields import add_create_options
 

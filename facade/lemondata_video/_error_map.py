@@ -1,20 +1,19 @@
-"""The one place that turns HTTP outcomes into this SDK's errors.
+"""The one place that turns HTTP outcomes into this SDK's errors, and answers into their JSON.
 
-Calls into the generated client run inside `call`/`acall`. A response event hook
-(`capture_response`, installed on the httpx client) records the raw response in
-a context variable, so every outcome can be mapped, including those the
-generated code cannot parse: an undocumented status (`HTTPStatus(520)` raises),
-an HTML or empty body (`response.json()` raises), an odd JSON shape (`from_dict`
-raises). Nothing but LemonDataError subclasses leaves this module.
+The clients send every request themselves (the generated operations only build it and parse
+its answer), so every outcome reaches this module as an httpx response or exception: an
+undocumented status, an HTML or empty body, a JSON shape the generated models reject. Nothing
+but LemonDataError subclasses leaves it. It knows nothing of tasks: what a task answer must
+hold is checked in `_task_routes`.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from contextvars import ContextVar
+from collections.abc import Mapping
 from http import HTTPStatus
+from types import ModuleType, SimpleNamespace
 from typing import Any, Final, Protocol
 
 import httpx
@@ -33,9 +32,10 @@ from ._exceptions import (
     PermissionDeniedError,
     RateLimitError,
     ServerError,
+    TaskMayExistError,
     UnexpectedResponseError,
 )
-from ._retry import parse_retry_after
+from ._retry import parse_retry_after, was_not_sent
 
 ERRORS_BY_STATUS: Final[Mapping[int, type[APIError]]] = {
     400: BadRequestError,
@@ -51,7 +51,8 @@ EXCERPT_CHARS: Final = 200
 # What the generated parsing raises on bodies it does not expect.
 PARSE_ERRORS: Final = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
 _BEARER: Final = re.compile(r"Bearer\s+\S+", re.IGNORECASE)
-_CAPTURED: ContextVar[list[httpx.Response] | None] = ContextVar("lemondata_video_responses", default=None)
+# What a generated `_parse_response` reads of its client: undocumented statuses give None, not an error.
+_PARSING: Final = SimpleNamespace(raise_on_unexpected_status=False)
 
 
 class Model(Protocol):
@@ -61,53 +62,58 @@ class Model(Protocol):
     def from_dict(cls, src_dict: Mapping[str, Any], /) -> Any: ...
 
 
-def capture_response(response: httpx.Response) -> None:
-    """Response event hook: remember the response for the call in progress (if any)."""
-    box = _CAPTURED.get()
-    if box is not None:
-        box.append(response)
+def failure(outcome: httpx.Response | httpx.HTTPError, *, secret: str) -> LemonDataError:
+    """The error for a request that did not succeed: its transport failure or its non-2xx answer."""
+    if isinstance(outcome, httpx.HTTPError):
+        error: LemonDataError = transport_error(outcome, secret=secret)
+        error.__cause__ = outcome
+        return error
+    if outcome.status_code >= 400:
+        return api_error(outcome, secret=secret)
+    return unexpected(outcome, "a success status was expected", secret)
 
 
-async def acapture_response(response: httpx.Response) -> None:
-    """The async client's response event hook."""
-    capture_response(response)
-
-
-def call(op: Callable[[], Any], *, expect: type[Model], secret: str) -> dict[str, Any]:
-    """Run `op` (a generated `sync_detailed` call or a plain GET) and return the JSON body."""
-    box: list[httpx.Response] = []
-    token = _CAPTURED.set(box)
+def json_of(response: httpx.Response, *, secret: str) -> Any:
+    """The decoded JSON of a successful answer (None for an empty body); else UnexpectedResponseError."""
+    if not response.content:
+        return None
     try:
-        result = op()
-    except httpx.HTTPError as exc:
-        raise transport_error(exc, secret=secret) from exc
-    except PARSE_ERRORS as exc:
-        raise unparsable(box, exc, secret=secret) from exc
-    finally:
-        _CAPTURED.reset(token)
-    return payload(_last(box), expect=expect, secret=secret, parsed=getattr(result, "parsed", None))
+        return response.json()
+    except (ValueError, RecursionError) as exc:
+        raise unexpected(response, "its body is not JSON", secret) from exc
 
 
-async def acall(op: Callable[[], Awaitable[Any]], *, expect: type[Model], secret: str) -> dict[str, Any]:
-    """The async twin of `call`."""
-    box: list[httpx.Response] = []
-    token = _CAPTURED.set(box)
+def checked(response: httpx.Response, *, expect: type[Model], secret: str) -> dict[str, Any]:
+    """The JSON object of a successful answer, checked against the generated model `expect`."""
     try:
-        result = await op()
-    except httpx.HTTPError as exc:
-        raise transport_error(exc, secret=secret) from exc
+        body = response.json()
+        expect.from_dict(body)
     except PARSE_ERRORS as exc:
-        raise unparsable(box, exc, secret=secret) from exc
-    finally:
-        _CAPTURED.reset(token)
-    return payload(_last(box), expect=expect, secret=secret, parsed=getattr(result, "parsed", None))
+        raise unexpected(response, "its body is not the JSON the API describes", secret) from exc
+    if not isinstance(body, dict):
+        raise unexpected(response, "its body is not a JSON object", secret)
+    return body
 
 
-def _last(box: list[httpx.Response]) -> httpx.Response:
-    if not box:
-        msg = "no response was recorded; is the response hook installed on the httpx client?"
-        raise LemonDataError(msg)
-    return box[-1]
+def parsed(operation: ModuleType, response: httpx.Response, *, secret: str) -> Any:
+    """A generated operation's model of a successful answer (its decoded JSON when none is documented)."""
+    try:
+        model = operation._parse_response(client=_PARSING, response=response)
+    except PARSE_ERRORS as exc:
+        raise unexpected(response, "its body is not the JSON the API describes", secret) from exc
+    return json_of(response, secret=secret) if model is None else model
+
+
+def create_failure(error: LemonDataError, *, fingerprint: str) -> LemonDataError:
+    """The error to raise for a failed create: TaskMayExistError unless it provably created nothing."""
+    sent = isinstance(error, APIConnectionError) and not was_not_sent(error)
+    if not (sent or isinstance(error, ServerError | UnexpectedResponseError)):
+        return error
+    msg = (
+        f"the create request was sent but its outcome is unknown ({error}); a task may exist and be "
+        f"billed. It was not resent. Request fingerprint: {fingerprint}"
+    )
+    return TaskMayExistError(msg, fingerprint=fingerprint)
 
 
 def transport_error(exc: httpx.HTTPError, *, secret: str = "") -> APIConnectionError:
@@ -127,45 +133,7 @@ def _where(exc: httpx.HTTPError) -> str:
     return f"{request.method} {request.url.copy_with(query=None)}"
 
 
-def unparsable(box: list[httpx.Response], exc: Exception, *, secret: str) -> LemonDataError:
-    """The generated code failed on a response: map it by its status."""
-    if not box:
-        return LemonDataError(
-            f"the request could not be made: {type(exc).__name__}: {_redact(str(exc), secret)}"
-        )
-    response = box[-1]
-    if response.status_code >= 400:
-        return api_error(response, secret=secret)
-    return _unexpected(response, f"its body is not the JSON the API describes ({type(exc).__name__})", secret)
-
-
-def payload(
-    response: httpx.Response, *, expect: type[Model], secret: str, parsed: object = None
-) -> dict[str, Any]:
-    """The JSON object of a successful response, checked against `expect`; else the mapped error."""
-    if response.status_code >= 400:
-        raise api_error(response, secret=secret)
-    if not 200 <= response.status_code < 300:
-        raise _unexpected(response, "a success status was expected", secret)
-    try:
-        body = response.json()
-        if not isinstance(parsed, expect):
-            expect.from_dict(body)
-    except PARSE_ERRORS as exc:
-        raise _unexpected(response, "its body is not the JSON the API describes", secret) from exc
-    if not isinstance(body, dict) or not _task_id(body):
-        raise _unexpected(response, "its body names no task id", secret)
-    return body
-
-
-def _task_id(body: Mapping[str, Any]) -> str | None:
-    for name in ("id", "task_id"):
-        if isinstance(body.get(name), str) and body[name]:
-            return str(body[name])
-    return None
-
-
-def _unexpected(response: httpx.Response, why: str, secret: str) -> UnexpectedResponseError:
+def unexpected(response: httpx.Response, why: str, secret: str) -> UnexpectedResponseError:
     msg = f"unexpected response to {response.request.method} {response.request.url.path}: {why}"
     msg += f"; body: {_excerpt(response, secret)}"
     return UnexpectedResponseError(
