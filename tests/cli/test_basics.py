@@ -8,7 +8,7 @@ import pytest
 
 from .conftest import ANSI, cli_env, run
 
-COMMANDS = ("generate", "status", "wait", "cancel", "download", "models", "batch", "emulator")
+COMMANDS = ("generate", "status", "wait", "cancel", "download", "models", "batch", "emulator", "api")
 
 
 class TestHelp:

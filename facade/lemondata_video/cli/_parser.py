@@ -6,6 +6,7 @@ import argparse
 from typing import Final
 
 from .._polling import DEFAULT_WAIT_TIMEOUT
+from ._api import add_api_options
 from ._exits import EXIT_CODES_HELP
 from ._fields import add_create_options
 
@@ -29,6 +30,7 @@ EXAMPLES: Final = {
     "models": "lemonvideo models --operation image-to-video",
     "batch": "lemonvideo batch jobs.jsonl --out-dir videos --concurrency 8 --rpm 300",
     "emulator": "lemonvideo emulator --port 8787",
+    "api": "lemonvideo api GET /v1/models -f category=video",
 }
 
 HELP: Final = {
@@ -40,6 +42,7 @@ HELP: Final = {
     "models": "list the models and what they can do (no request)",
     "batch": "run a JSONL file of jobs, resumable after a crash",
     "emulator": "run the local emulator in the foreground",
+    "api": "send any request to the service with the configured key; print the answer",
 }
 
 BATCH_EPILOG: Final = """\
@@ -162,6 +165,8 @@ def _add_others(
     emulator.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     emulator.add_argument("--time-scale", type=float, default=1.0, help="emulated seconds per real second")
     emulator.add_argument("--json", action="store_true", help="print the URL and key as one JSON line")
+
+    add_api_options(_sub(subs, "api", [common]))
 
 
 def build_parser() -> argparse.ArgumentParser:
