@@ -22,14 +22,16 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 16
 GIF = b"GIF89a" + b"\x01\x00\x01\x00" + b"\x00" * 8
 WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8 " + b"\x00" * 14
 URL = "https://x.test/a.jpg"
+MOTION = "kling-3.0-motion-control"
 DATA_URL = "data:image/png;base64,AA=="
-TEXT_TO_VIDEO_MODELS = (
-    "sora-2, sora-2-pro, sora-2-characters, kling-v2.6-pro, kling-v2.6-std, kling-v2.5-turbo-std, "
-    "kling-v2.1-master, kling-v2.1-pro, kling-video, kling-video-o1-pro, veo2, veo3.1, veo3.1-pro, "
-    "veo3.1-4k, veo3.1-fast, veo3, seedance-2-0, seedance-1-5-pro, seedance-1-0-pro, "
-    "seedance-1-0-lite-t2v, hailuo-2.3, hailuo-2.3-pro, wan-2.6, luma-video-api, viduq3-pro, "
-    "viduq3-turbo, grok-video-3, higgsfield-turbo"
-)
+
+
+def doing(operation: str) -> str:
+    """The ids of the spec's models that do `operation`, in matrix order, as messages list them."""
+    return ", ".join(m["id"] for m in model_matrix.MODELS if operation in m["operations"])
+
+
+TEXT_TO_VIDEO_MODELS = doing("text-to-video")
 UNKNOWN_MODEL_FIX = (
     "Pass allow_unknown_model=True to send a model that is not in the matrix; "
     "client.models() lists the known ones."
@@ -63,47 +65,47 @@ def data_url(mime: str, data: bytes) -> str:
 class TestMatrix:
     """The matrix read from the spec, and its lookups."""
 
-    def test_all_37_models_are_listed_in_matrix_order(self) -> None:
+    def test_all_60_models_are_listed_in_matrix_order(self) -> None:
         """Every model of the generated matrix is there once, in the spec's order."""
         ids = [m.id for m in list_models()]
-        assert len(ids) == 37
+        assert len(ids) == 60
         assert ids == [m["id"] for m in model_matrix.MODELS]
 
     def test_model_info_carries_the_matrix_entry(self) -> None:
         """ModelInfo holds the entry's facts and is frozen."""
-        sora = MODELS["sora-2"]
+        sora = MODELS.get("sora-2")
         assert sora == ModelInfo(
             id="sora-2",
             provider="OpenAI",
             family="Sora",
-            operations=("text-to-video",),
-            capabilities=("text-to-video",),
+            operations=("text-to-video", "image-to-video"),
+            capabilities=("T2V", "I2V"),
             durations=None,
             notes="API default",
             default=True,
             audio_default=False,
             cancellable=False,
+            revisions=("R1", "R3"),
+            reference_limits=None,
+            kept=False,
         )
         with pytest.raises(AttributeError):
             sora.id = "x"  # type: ignore[misc]
 
+    def test_get_model_of_an_unknown_id_is_none(self) -> None:
+        """A model that is not in the matrix has no entry."""
+        assert MODELS.get("sora2") is None
+
     def test_filter_by_operation(self) -> None:
         """Only models doing the operation are listed."""
-        keyframe = {m.id for m in list_models(operation="start-end-to-video")}
-        assert keyframe == {
-            "veo3.1",
-            "veo3.1-pro",
-            "veo3.1-4k",
-            "veo3.1-fast",
-            "seedance-2-0",
-            "viduq3-pro",
-            "viduq3-turbo",
-            "viduq2-pro",
-        }
+        motion = {m.id for m in list_models(operation="motion-control")}
+        assert motion == {"kling-3.0-motion-control"}
+        upscale = {m.id for m in list_models(operation="video-to-video", provider="xai")}
+        assert upscale == {"grok-imagine-upscale"}
 
     def test_filter_by_provider_ignores_case(self) -> None:
         """The provider matches whatever its case."""
-        expected = {"hailuo-2.3", "hailuo-2.3-pro", "hailuo-2.3-fast"}
+        expected = {"hailuo-2.3", "hailuo-2.3-pro", "hailuo-2.3-standard", "hailuo-2.3-fast"}
         assert {m.id for m in list_models(provider="minimax")} == expected
         assert {m.id for m in list_models(provider="MINIMAX")} == expected
 
@@ -115,7 +117,7 @@ class TestMatrix:
 
     def test_an_operation_no_model_does_lists_nothing(self) -> None:
         """A valid operation without models gives an empty list, not an error."""
-        assert list_models(operation="motion-control") == []
+        assert list_models(operation="audio-to-video") == []
 
     def test_unknown_operation_filter_is_rejected(self) -> None:
         """An operation value outside the spec's list is an InvalidFieldError naming the valid ones."""
@@ -128,10 +130,21 @@ class TestMatrix:
         )
         assert info.value.param == "operation"
 
+    def test_cancellable_exactly_as_documented(self) -> None:
+        """Only the cancel page's three Seedance models can be cancelled."""
+        cancellable = {m.id for m in list_models() if m.cancellable}
+        assert cancellable == {"seedance-1.5-pro", "seedance-2.0", "seedance-2.0-fast"}
+
+    def test_every_model_says_which_revision_lists_it(self) -> None:
+        """R1 is the seed page, R3 the newest guide; every id names at least one."""
+        assert all(m.revisions and set(m.revisions) <= {"R1", "R2", "R3"} for m in list_models())
+        assert MODELS["seedance-2-0"].revisions == ("R1",)
+        assert MODELS["seedance-2.0"].revisions == ("R3",)
+
     def test_runway_durations_are_fixed(self) -> None:
         """The Runway models state their only duration."""
-        assert MODELS["runwayml-gen4-turbo-5"].durations == (5,)
-        assert MODELS["runwayml-gen4-turbo-10"].durations == (10,)
+        assert MODELS.get("runwayml-gen4-turbo-5").durations == (5,)  # type: ignore[union-attr]
+        assert MODELS.get("runwayml-gen4-turbo-10").durations == (10,)  # type: ignore[union-attr]
 
 
 class TestInference:
@@ -259,10 +272,17 @@ class TestModelChecks:
             "a",
             model="sora-9",
             operation="motion-control",
-            fields={"duration": 7},
+            fields={"duration": 7, "image_url": URL, "video_url": URL},
             allow_unknown_model=True,
         )
-        assert body == {"model": "sora-9", "prompt": "a", "operation": "motion-control", "duration": 7}
+        assert body == {
+            "model": "sora-9",
+            "prompt": "a",
+            "operation": "motion-control",
+            "duration": 7,
+            "image_url": URL,
+            "video_url": URL,
+        }
 
     def test_allowed_unknown_model_still_gets_range_checks(self) -> None:
         """Field ranges hold for every model."""
@@ -276,8 +296,8 @@ class TestModelChecks:
             build_request(
                 "a",
                 model="sora-2",
-                operation="image-to-video",
-                fields={"image_url": URL},
+                operation="video-to-video",
+                fields={"video_url": URL},
                 allow_unknown_model=True,
             )
 
@@ -295,21 +315,29 @@ class TestModelChecks:
         """A given operation the model cannot do is a CapabilityError without the inference note."""
         rejects(
             CapabilityError,
-            "model 'sora-2' cannot do image-to-video; it does text-to-video. Models that do image-to-video: "
-            "kling-v2.1-master, kling-v2.1-pro, kling-video, kling-effects, veo3.1, veo3.1-pro, veo3.1-4k, "
-            "veo3.1-fast, veo3, seedance-2-0, seedance-1-5-pro, seedance-1-0-pro, seedance-1-0-lite-i2v, "
-            "hailuo-2.3, hailuo-2.3-pro, hailuo-2.3-fast, wan2.6-i2v, runwayml-gen4-turbo-5, "
-            "runwayml-gen4-turbo-10, viduq3-pro, viduq3-turbo, viduq2-pro",
+            "model 'sora-2' cannot do motion-control; it does text-to-video, image-to-video. "
+            "Models that do motion-control: kling-3.0-motion-control",
             param="operation",
-            operation="image-to-video",
+            operation="motion-control",
             image_url=URL,
+            video_url=URL,
+        )
+
+    def test_a_capability_mismatch_comes_before_missing_inputs(self) -> None:
+        """A model that cannot do the operation at all is told first, whatever inputs are missing."""
+        rejects(
+            CapabilityError,
+            "model 'sora-2' cannot do video-to-video; it does text-to-video, image-to-video. "
+            f"Models that do video-to-video: {doing('video-to-video')}",
+            param="operation",
+            operation="video-to-video",
         )
 
     def test_operation_no_model_does(self) -> None:
         """An operation without any model in the matrix says so."""
         rejects(
             CapabilityError,
-            "model 'sora-2' cannot do audio-to-video; it does text-to-video. "
+            "model 'sora-2' cannot do audio-to-video; it does text-to-video, image-to-video. "
             "No model of the matrix does audio-to-video",
             operation="audio-to-video",
         )
@@ -327,12 +355,26 @@ class TestModelChecks:
     @pytest.mark.parametrize(
         ("model", "operation", "fields", "needs", "param"),
         [
-            ("hailuo-2.3", "image-to-video", {}, "image or image_url", "image"),
+            ("hailuo-2.3", "image-to-video", {}, "image_url or image or start_image", "image_url"),
             ("viduq2-pro", "start-end-to-video", {"start_image": URL}, "end_image", "end_image"),
             ("viduq2-pro", "start-end-to-video", {"end_image": URL}, "start_image", "start_image"),
-            ("viduq2-pro", "reference-to-video", {}, "reference_images", "reference_images"),
+            (
+                "viduq2-pro",
+                "reference-to-video",
+                {},
+                "reference_images or video_urls or audio_urls",
+                "reference_images",
+            ),
             ("seedance-2-0", "video-to-video", {}, "video_url", "video_url"),
-            ("seedance-2-0", "video-extension", {}, "video_url", "video_url"),
+            ("seedance-2-0", "video-extension", {}, "video_url or task_id", "video_url"),
+            (
+                "kling-3.0-motion-control",
+                "motion-control",
+                {"video_url": URL},
+                "image_url or image",
+                "image_url",
+            ),
+            ("kling-3.0-motion-control", "motion-control", {"image_url": URL}, "video_url", "video_url"),
         ],
     )
     def test_explicit_operation_needs_its_inputs(
@@ -379,18 +421,22 @@ class TestFieldChecks:
             ({"fps": 0}, "fps must be an integer from 1 to 120, not 0", "fps"),
             ({"fps": 24.5}, "fps must be an integer from 1 to 120, not 24.5", "fps"),
             ({"fps": True}, "fps must be an integer from 1 to 120, not True", "fps"),
-            ({"cfg_scale": 20.5}, "cfg_scale must be a number from 0 to 20, not 20.5", "cfg_scale"),
-            ({"cfg_scale": "7"}, "cfg_scale must be a number from 0 to 20, not '7'", "cfg_scale"),
+            ({"cfg_scale": 30.5}, "cfg_scale must be a number from 0 to 30, not 30.5", "cfg_scale"),
+            ({"cfg_scale": "7"}, "cfg_scale must be a number from 0 to 30, not '7'", "cfg_scale"),
             (
                 {"motion_strength": -0.1},
-                "motion_strength must be a number from 0 to 1, not -0.1",
+                "motion_strength must be a number from 0 to 100, not -0.1",
                 "motion_strength",
             ),
             (
                 {"motion_strength": False},
-                "motion_strength must be a number from 0 to 1, not False",
+                "motion_strength must be a number from 0 to 100, not False",
                 "motion_strength",
             ),
+            ({"extend_at": -1}, "extend_at must be an integer of at least 0, not -1", "extend_at"),
+            ({"watermark": "no"}, "watermark must be true or false, not 'no'", "watermark"),
+            ({"extend_times": 2}, "extend_times must be a string, not 2", "extend_times"),
+            ({"size": 720}, "size must be a string, not 720", "size"),
             ({"duration": 0}, "duration must be an integer of at least 1, not 0", "duration"),
             ({"duration": 5.0}, "duration must be an integer of at least 1, not 5.0", "duration"),
             ({"seed": "7"}, "seed must be an integer, not '7'", "seed"),
@@ -399,9 +445,25 @@ class TestFieldChecks:
             ({"user": 5}, "user must be a string, not 5", "user"),
             ({"output_audio": "yes"}, "output_audio must be true or false, not 'yes'", "output_audio"),
             (
-                {"reference_role": "hero"},
-                "reference_role must be one of asset, style, not 'hero'",
-                "reference_role",
+                {"reference_image_type": "hero"},
+                "reference_image_type must be one of asset, style, not 'hero'",
+                "reference_image_type",
+            ),
+            (
+                {"referenceImageType": "hero"},
+                "reference_image_type must be one of asset, style, not 'hero'",
+                "reference_image_type",
+            ),
+            (
+                {"video_urls": ["ftp://x.test/a.mp4"]},
+                "video_urls must be an http(s) URL with a host, not 'ftp://x.test/a.mp4'",
+                "video_urls",
+            ),
+            ({"audio_urls": []}, "audio_urls must be a non-empty list of http(s) URLs, not []", "audio_urls"),
+            (
+                {"audio_url": "beat.mp3"},
+                "audio_url must be an http(s) URL with a host, not 'beat.mp3'",
+                "audio_url",
             ),
             (
                 {"aspectratio": "16:9"},
@@ -427,7 +489,21 @@ class TestFieldChecks:
         """The ends of each range are accepted."""
         assert build(**fields).items() >= fields.items()
 
-    @pytest.mark.parametrize("prompt", ["", "  \n", None, 5])
+    def test_text_to_video_needs_a_prompt(self) -> None:
+        """Without a prompt and other inputs the request is text-to-video, which needs one."""
+        rejects(
+            InvalidFieldError,
+            "operation text-to-video (inferred from the inputs) needs prompt; pass it",
+            param="prompt",
+            prompt=None,
+        )
+
+    def test_a_prompt_is_optional_where_the_operation_does_not_need_one(self) -> None:
+        """An upscale (video-to-video) may be sent without a prompt; the body then has none."""
+        body = build(None, model="topaz-video-upscale", video_url=URL)
+        assert body == {"model": "topaz-video-upscale", "operation": "video-to-video", "video_url": URL}
+
+    @pytest.mark.parametrize("prompt", ["", "  \n", 5])
     def test_prompt_must_be_non_empty_text(self, prompt: object) -> None:
         """An empty, blank or non-string prompt is rejected before anything else."""
         rejects(
@@ -509,18 +585,32 @@ class TestFieldChecks:
 
     def test_reference_images_accept_urls_and_data_urls(self) -> None:
         """Up to three references, each a web address or inline image; a tuple is sent as a list."""
-        body = build(model="viduq2-pro", reference_images=(URL, DATA_URL, URL), reference_role="style")
+        body = build(model="viduq2-pro", reference_images=(URL, DATA_URL, URL), reference_image_type="style")
         assert body["reference_images"] == [URL, DATA_URL, URL]
         assert body["operation"] == "reference-to-video"
 
-    def test_at_most_three_reference_images(self) -> None:
-        """A fourth reference is refused with the limit stated."""
+    def test_at_most_nine_reference_images(self) -> None:
+        """A tenth reference is refused with the widest documented limit stated."""
         rejects(
             InvalidFieldError,
-            "reference_images takes at most 3 images, not 4",
+            "reference_images takes at most 9 images, not 10",
             param="reference_images",
-            model="viduq2-pro",
-            reference_images=[URL] * 4,
+            model="seedance-2.0",
+            reference_images=[URL] * 10,
+        )
+
+    def test_per_model_reference_limits(self) -> None:
+        """Seedance 2.0 takes 9 images, 3 videos and 3 audios; a fourth video is refused."""
+        body = build(
+            model="seedance-2.0", reference_images=[URL] * 9, video_urls=[URL] * 3, audio_urls=[URL] * 3
+        )
+        assert body["operation"] == "reference-to-video"
+        rejects(
+            InvalidFieldError,
+            "model 'seedance-2.0' takes at most 3 video_urls, not 4",
+            param="video_urls",
+            model="seedance-2.0",
+            video_urls=[URL] * 4,
         )
 
     @pytest.mark.parametrize("refs", [[], URL, None])

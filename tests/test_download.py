@@ -16,11 +16,11 @@ from typing import Any
 import httpx
 import pytest
 from lemondata_video import _async_download, _download
-from lemondata_video._constants import DOWNLOAD_MAX_RESUMES, MAX_RETRY_AFTER
 from lemondata_video._async_download import adownload_file
+from lemondata_video._constants import DOWNLOAD_MAX_RESUMES, MAX_RETRY_AFTER
 from lemondata_video._download import download_file
-from lemondata_video._output_file import default_filename, resolve_target
 from lemondata_video._exceptions import DownloadError, DownloadExistsError
+from lemondata_video._output_file import default_filename, resolve_target
 from lemondata_video._task import Task, TaskStatus
 from pytest_httpx import HTTPXMock, IteratorStream
 

@@ -20,8 +20,8 @@ import pytest
 from lemondata_video import _output_file
 from lemondata_video._async_download import adownload_file
 from lemondata_video._download import download_file
-from lemondata_video._output_file import remove_stale_parts
 from lemondata_video._exceptions import DownloadExistsError
+from lemondata_video._output_file import remove_stale_parts
 from pytest_httpx import HTTPXMock
 
 URL = "https://files.example.com/out/clip.mp4?X-Signature=s3cr3t"

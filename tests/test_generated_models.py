@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 from lemondata_api import model_matrix
-from lemondata_api.models import ErrorResponse, ReferenceRole, Video, VideoGenerationRequest, VideoTask
+from lemondata_api.models import ErrorResponse, ReferenceImageType, Video, VideoGenerationRequest, VideoTask
 
 
 class TestForwardCompatibility:
@@ -58,10 +58,16 @@ class TestErrorEnvelope:
         assert parsed.error.additional_properties == {"request_trace": "abc"}
 
     def test_null_param_and_code_parse(self) -> None:
-        body = {"error": {"message": "bad key", "type": "authentication_error", "code": None, "param": None}}
+        body = {"error": {"message": "bad key", "type": "invalid_api_key", "code": None, "param": None}}
         parsed = ErrorResponse.from_dict(body)
         assert parsed.error.param is None
         assert parsed.error.code is None
+
+    def test_a_body_with_only_a_message_parses(self) -> None:
+        """The documented 404 has no param; others lack code or type too: only message is required."""
+        parsed = ErrorResponse.from_dict({"error": {"message": "Task not found or no longer available."}})
+        assert parsed.error.message == "Task not found or no longer available."
+        assert parsed.error.param is attrs.NOTHING or not parsed.error.param
 
 
 class TestModelMatrixMatchesTheModels:
@@ -71,5 +77,6 @@ class TestModelMatrixMatchesTheModels:
         fields = {f.name for f in attrs.fields(VideoGenerationRequest)} - {"additional_properties"}
         assert set(model_matrix.REQUEST_FIELDS) == fields
 
-    def test_reference_roles_are_the_enum_values(self) -> None:
-        assert tuple(role.value for role in ReferenceRole) == model_matrix.REFERENCE_ROLES
+    def test_reference_image_types_are_the_enum_values(self) -> None:
+        values = tuple(kind.value for kind in ReferenceImageType)
+        assert values == model_matrix.ENUM_FIELDS["reference_image_type"] == ("asset", "style")

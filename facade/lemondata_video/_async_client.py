@@ -40,7 +40,7 @@ class AsyncVideoClient(AsyncAPIClient):
 
     async def create(
         self,
-        prompt: str,
+        prompt: str | None,
         *,
         model: str = "sora-2",
         operation: str | None = None,

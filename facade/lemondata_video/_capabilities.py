@@ -11,21 +11,13 @@ from lemondata_api import model_matrix
 from . import _inputs
 from ._exceptions import CapabilityError, InvalidFieldError, UnknownModelError
 
-# Request fields the spec knows, from the generated request model.
-KNOWN_FIELDS = frozenset(model_matrix.REQUEST_FIELDS)
+# Request fields the spec documents, with their documented camelCase aliases.
+KNOWN_FIELDS = frozenset(model_matrix.REQUEST_FIELDS) | frozenset(model_matrix.FIELD_ALIASES)
 # Arguments of build_request (and create) themselves, never fields.
 RESERVED_FIELDS = frozenset({"model", "prompt", "operation"})
 # Similarity above which an unknown field name is taken for a typo of a known one.
 FIELD_TYPO_CUTOFF = 0.8
 MODEL_TYPO_CUTOFF = 0.6
-# What each explicit operation needs among the inputs.
-REQUIRED_INPUTS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "image-to-video": (("image", "image_url"),),
-    "start-end-to-video": (("start_image",), ("end_image",)),
-    "reference-to-video": (("reference_images",),),
-    "video-to-video": (("video_url",),),
-    "video-extension": (("video_url",),),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +34,9 @@ class ModelInfo:
     default: bool
     audio_default: bool
     cancellable: bool
+    revisions: tuple[str, ...] = ()
+    reference_limits: dict[str, int] | None = None
+    kept: bool = False
 
 
 MODELS: dict[str, ModelInfo] = {m["id"]: ModelInfo(**m) for m in model_matrix.MODELS}
@@ -60,16 +55,8 @@ def list_models(*, operation: str | None = None, provider: str | None = None) ->
 
 
 def infer_operation(fields: Mapping[str, Any]) -> str:
-    """The operation the service infers from the inputs when none is given."""
-    if fields.get("start_image") and fields.get("end_image"):
-        return "start-end-to-video"
-    if fields.get("reference_images"):
-        return "reference-to-video"
-    if fields.get("video_url"):
-        return "video-to-video"
-    if fields.get("image") or fields.get("image_url") or fields.get("start_image"):
-        return "image-to-video"
-    return "text-to-video"
+    """The operation the service infers from the inputs when none is given (the spec's rules)."""
+    return model_matrix.infer_operation(fields)
 
 
 def build_request(
@@ -82,29 +69,33 @@ def build_request(
 ) -> dict[str, Any]:
     """Check a create request and return its JSON body; nothing is sent.
 
-    The body holds `model`, `prompt`, `operation` (inferred from the inputs when
-    None, as the service would) and the given `fields`, with `outputAudio` renamed
-    `output_audio` and local image paths inlined as data URLs. Fields the spec does
-    not know are passed through, unless their name looks like a typo of a known one.
+    The body holds `model`, `prompt` (left out when None), `operation` (inferred
+    from the inputs when None, as the service would, by the spec's rules) and the
+    given `fields`, with the documented camelCase aliases (`outputAudio`,
+    `referenceImages`, `referenceImageType`) renamed to their snake_case fields
+    and local image paths inlined as data URLs. Fields the spec does not know are
+    passed through, unless their name looks like a typo of a documented one.
     With `allow_unknown_model`, a model missing from the matrix is sent without
     capability and duration checks; field values are still checked.
 
     Raises InvalidFieldError, UnknownModelError or CapabilityError (all
     RequestValidationError, a ValueError) naming the bad value and the fix.
     """
-    if not isinstance(prompt, str) or not prompt.strip():
+    if prompt is not None and (not isinstance(prompt, str) or not prompt.strip()):
         msg = f"prompt must be a non-empty string, not {prompt!r}"
         raise InvalidFieldError(msg, param="prompt")
     info = _check_model(model, allow_unknown_model=allow_unknown_model)
     body = _normalise_fields(fields)
     inferred = operation is None
-    op = infer_operation(body) if operation is None else _check_operation(operation)
-    if not inferred:
-        _check_required_inputs(op, body)
+    head: dict[str, Any] = {"model": model} if prompt is None else {"model": model, "prompt": prompt}
+    op = infer_operation(body | head) if operation is None else _check_operation(operation)
     if info is not None:
         _check_capability(info, op, inferred=inferred)
+    _check_required_inputs(op, body | head, inferred=inferred)
+    if info is not None:
         _check_duration(info, body.get("duration"))
-    return {"model": model, "prompt": prompt, "operation": op, **body}
+        _check_reference_limits(info, body)
+    return {**head, "operation": op, **body}
 
 
 def _normalise_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -112,11 +103,13 @@ def _normalise_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     for name in RESERVED_FIELDS & body.keys():
         msg = f"{name} is an argument of its own, not a field; pass {name}=... to create()"
         raise InvalidFieldError(msg, param=name)
-    if "outputAudio" in body:
-        if "output_audio" in body:
-            msg = "pass either output_audio or its alias outputAudio, not both"
-            raise InvalidFieldError(msg, param="output_audio")
-        body["output_audio"] = body.pop("outputAudio")
+    for alias, name in model_matrix.FIELD_ALIASES.items():
+        if alias not in body:
+            continue
+        if name in body:
+            msg = f"pass either {name} or its alias {alias}, not both"
+            raise InvalidFieldError(msg, param=name)
+        body[name] = body.pop(alias)
     for name in body:
         _check_field_name(name)
     _inputs.inline_files(body)
@@ -161,15 +154,19 @@ def _check_operation(operation: object) -> str:
     raise InvalidFieldError(msg, param="operation")
 
 
-def _check_required_inputs(operation: str, body: Mapping[str, Any]) -> None:
-    for alternatives in REQUIRED_INPUTS.get(operation, ()):
-        if not any(body.get(name) for name in alternatives):
-            names = " or ".join(alternatives)
-            msg = (
-                f"operation {operation} needs {names}; pass it, or leave operation out "
-                "to have it inferred from the inputs"
-            )
-            raise InvalidFieldError(msg, param=alternatives[0])
+def _check_required_inputs(operation: str, body: Mapping[str, Any], *, inferred: bool) -> None:
+    missing = model_matrix.missing_inputs(operation, body)
+    if missing is None:
+        return
+    names = " or ".join(missing)
+    if inferred:
+        msg = f"operation {operation} (inferred from the inputs) needs {names}; pass it"
+    else:
+        msg = (
+            f"operation {operation} needs {names}; pass it, or leave operation out "
+            "to have it inferred from the inputs"
+        )
+    raise InvalidFieldError(msg, param=missing[0])
 
 
 def _check_capability(info: ModelInfo, operation: str, *, inferred: bool) -> None:
@@ -180,6 +177,14 @@ def _check_capability(info: ModelInfo, operation: str, *, inferred: bool) -> Non
     others = f"Models that do {operation}: {able}" if able else f"No model of the matrix does {operation}"
     msg = f"model {info.id!r} cannot do {operation}{how}; it does {', '.join(info.operations)}. {others}"
     raise CapabilityError(msg, param="operation")
+
+
+def _check_reference_limits(info: ModelInfo, body: Mapping[str, Any]) -> None:
+    for name, limit in (info.reference_limits or {}).items():
+        value = body.get(name)
+        if isinstance(value, list | tuple) and len(value) > limit:
+            msg = f"model {info.id!r} takes at most {limit} {name}, not {len(value)}"
+            raise InvalidFieldError(msg, param=name)
 
 
 def _check_duration(info: ModelInfo, duration: object) -> None:

@@ -41,7 +41,7 @@ class VideoClient(APIClient):
 
     def create(
         self,
-        prompt: str,
+        prompt: str | None,
         *,
         model: str = "sora-2",
         operation: str | None = None,

@@ -145,7 +145,7 @@ def api_error(response: httpx.Response, *, secret: str, now: float | None = None
     """The APIError subclass for an error status, filled from the error envelope when it parses."""
     status = response.status_code
     cls = _error_class(status)
-    envelope = _envelope(response, secret)
+    envelope, validation_errors = _envelope(response, secret)
     retry_after = parse_retry_after(
         response.headers.get("retry-after"), now=time.time() if now is None else now
     )
@@ -164,6 +164,10 @@ def api_error(response: httpx.Response, *, secret: str, now: float | None = None
         did_you_mean=_text(envelope.get("did_you_mean")),
         suggestions=_suggestions(envelope.get("suggestions")),
         retry_after=retry_after,
+        retryable=envelope.get("retryable") if isinstance(envelope.get("retryable"), bool) else None,
+        alternatives=_objects(envelope.get("alternatives")),
+        upstream=envelope.get("upstream"),
+        validation_errors=validation_errors,
         request_id=response.headers.get("x-request-id"),
         body=envelope or None,
     )
@@ -184,14 +188,22 @@ def _reason(status: int) -> str:
         return f"HTTP {status} (a non-standard status)"
 
 
-def _envelope(response: httpx.Response, secret: str) -> dict[str, Any]:
-    """The body's `error` object (empty when there is none), redacted throughout."""
+def _envelope(response: httpx.Response, secret: str) -> tuple[dict[str, Any], tuple[dict[str, Any], ...]]:
+    """The body's `error` object (empty when there is none) and top-level `validation_errors`, redacted."""
     try:
         body = response.json()
     except (ValueError, RecursionError):
-        return {}
-    error = body.get("error") if isinstance(body, dict) else None
-    return _redact_json(error, secret) if isinstance(error, dict) else {}
+        return {}, ()
+    if not isinstance(body, dict):
+        return {}, ()
+    error, issues = body.get("error"), body.get("validation_errors")
+    redacted = _redact_json({"error": error, "issues": issues}, secret)
+    return (redacted["error"] if isinstance(error, dict) else {}), _objects(redacted["issues"])
+
+
+def _objects(value: object) -> tuple[dict[str, Any], ...]:
+    """The JSON objects of a list (anything else in it is dropped); () for a non-list."""
+    return tuple(item for item in value if isinstance(item, dict)) if isinstance(value, list) else ()
 
 
 def _redact_json(value: dict[str, Any], secret: str) -> dict[str, Any]:

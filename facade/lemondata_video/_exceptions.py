@@ -21,6 +21,7 @@ LemonDataError
 │   └── InvalidFieldError
 ├── TaskError                   the task ended without a video
 │   ├── TaskFailedError
+│   │   └── TaskExpiredError    the service reports the task as expired
 │   └── TaskCancelledError
 ├── WaitTimeoutError            the wait's deadline passed; carries the last task
 └── DownloadError               the result could not be saved
@@ -42,9 +43,16 @@ class LemonDataError(Exception):
 class APIError(LemonDataError):
     """The service answered with an error status or an unusable body.
 
-    `body` is the answer's `error` object (None without one). Like the message and every
-    other field, it is filled with the API key and any `Bearer` token replaced by `***`,
-    so a service or proxy echoing them cannot expose them through the exception.
+    Only `message` is reliable: the service's own examples omit `param`, sometimes `code`
+    or `type`, and every field but `message` and `status_code` may be None or empty (a
+    body without a message gets one made from the status and an excerpt of the body).
+    `retryable` is the envelope's flag (None when absent); False means the SDK never
+    resends the request. `alternatives` (`{"id", "status", "tags"}` objects) and
+    `upstream` are the envelope's fields as sent; `validation_errors` the answer's top-level
+    `{"field", "message", "code"}` objects. `body` is the answer's `error` object (None
+    without one). Like the message and every other field, it is filled with the API key
+    and any `Bearer` token replaced by `***`, so a service or proxy echoing them cannot
+    expose them through the exception.
     """
 
     def __init__(
@@ -59,6 +67,10 @@ class APIError(LemonDataError):
         did_you_mean: str | None = None,
         suggestions: tuple[str, ...] = (),
         retry_after: float | None = None,
+        retryable: bool | None = None,
+        alternatives: tuple[dict[str, Any], ...] = (),
+        upstream: Any = None,
+        validation_errors: tuple[dict[str, Any], ...] = (),
         request_id: str | None = None,
         body: Any = None,
     ) -> None:
@@ -72,6 +84,10 @@ class APIError(LemonDataError):
         self.did_you_mean = did_you_mean
         self.suggestions = suggestions
         self.retry_after = retry_after
+        self.retryable = retryable
+        self.alternatives = alternatives
+        self.upstream = upstream
+        self.validation_errors = validation_errors
         self.request_id = request_id
         self.body = body
 
@@ -182,11 +198,25 @@ class TaskError(LemonDataError):
 
 
 class TaskFailedError(TaskError):
-    """The task's status is `failed`."""
+    """The task's status is `failed` (or another status the docs name as a failed end)."""
+
+
+class TaskExpiredError(TaskFailedError):
+    """The service reports the task as `expired`: it ended without a video and will not run."""
 
 
 class TaskCancelledError(TaskError):
-    """The task was cancelled (the service reports it as failed with `cancelled: true`)."""
+    """The task was cancelled (`failed` with `cancelled: true`, or the raw status `cancelled`)."""
+
+
+def ended_error(task: Task) -> TaskError:
+    """The error for a task that ended without a video: cancelled, expired or failed."""
+    reason = task.error or "no reason given"
+    if task.cancelled:
+        return TaskCancelledError(f"task {task.id} was cancelled: {reason}", task=task)
+    if task.expired:
+        return TaskExpiredError(f"task {task.id} expired: {reason}", task=task)
+    return TaskFailedError(f"task {task.id} failed: {reason}", task=task)
 
 
 class WaitTimeoutError(LemonDataError):

@@ -1,8 +1,10 @@
 """Checks of the request's input values: URLs, data URLs, local image files, numbers, simple types.
 
-A `pathlib.Path` given as `image`, `image_url`, `start_image`, `end_image` or an item
-of `reference_images` is read here and sent inline as a data URL; a path given as
-`image_url` is sent as `image`, because the service takes inline images only there.
+Which fields exist, their JSON types, ranges, URL formats and list limits come from
+the spec (`lemondata_api.model_matrix`). A `pathlib.Path` given as `image`,
+`image_url`, `start_image`, `end_image` or an item of `reference_images` is read here
+and sent inline as a data URL; a path given as `image_url` is sent as `image`,
+because the service takes inline images only there.
 """
 
 from __future__ import annotations
@@ -26,11 +28,17 @@ IMAGE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
     ".webp": ("image/webp", (b"RIFF",)),
 }
-URL_FIELDS = ("image_url", "start_image", "end_image", "video_url")
-# Frames may also be given inline.
-DATA_URL_FIELDS = ("start_image", "end_image")
-INTEGER_FIELDS = ("duration", "fps")
-STRING_FIELDS = ("aspect_ratio", "resolution", "negative_prompt", "user")
+# Frames ("a URL or compatible image input") may also be given inline as data URLs.
+FRAME_FIELDS = ("start_image", "end_image")
+# Fields whose values are checked by their own rules below, not by their JSON type alone.
+SPECIAL_FIELDS = frozenset(
+    {"model", "prompt", "operation", "seed", "reference_images"}
+    | set(model_matrix.URI_FIELDS)
+    | set(model_matrix.URI_LIST_FIELDS)
+    | set(model_matrix.DATA_URL_ONLY_FIELDS)
+    | set(model_matrix.FIELD_RANGES)
+    | set(model_matrix.ENUM_FIELDS)
+)
 LONGEST_SHOWN_VALUE = 60
 
 
@@ -41,7 +49,7 @@ def inline_files(body: dict[str, Any]) -> None:
             msg = "pass either image or image_url, not both"
             raise InvalidFieldError(msg, param="image")
         body["image"] = body.pop("image_url")
-    for name in ("image", *DATA_URL_FIELDS):
+    for name in ("image", *FRAME_FIELDS):
         if isinstance(body.get(name), Path):
             body[name] = image_file_to_data_url(name, body[name])
     refs = body.get("reference_images")
@@ -55,17 +63,22 @@ def check_fields(body: Mapping[str, Any]) -> None:
     """Raise InvalidFieldError for the first known field of `body` with a bad value."""
     for name, (low, high) in model_matrix.FIELD_RANGES.items():
         if name in body:
-            check_number(name, body[name], low, high, integer=name in INTEGER_FIELDS)
+            integer = model_matrix.FIELD_TYPES[name] == "integer"
+            check_number(name, body[name], low, high, integer=integer)
     if "image" in body and "image_url" in body:
         msg = "pass either image or image_url, not both"
         raise InvalidFieldError(msg, param="image")
-    if "image" in body:
-        check_data_url("image", body["image"])
-    for name in URL_FIELDS:
-        if name in DATA_URL_FIELDS and name in body:
+    for name in model_matrix.DATA_URL_ONLY_FIELDS:
+        if name in body:
+            check_data_url(name, body[name])
+    for name in model_matrix.URI_FIELDS:
+        if name in FRAME_FIELDS and name in body:
             check_image_ref(name, body[name])
         elif name in body:
             check_http_url(name, body[name])
+    for name in model_matrix.URI_LIST_FIELDS:
+        if name in body:
+            _check_url_list(name, body[name])
     _check_reference_images(body)
     _check_simple_types(body)
 
@@ -146,7 +159,7 @@ def _check_reference_images(body: Mapping[str, Any]) -> None:
     if not isinstance(refs, list | tuple) or not refs:
         msg = f"reference_images must be a non-empty list of image URLs, not {_show(refs)}"
         raise InvalidFieldError(msg, param="reference_images")
-    limit = model_matrix.MAX_REFERENCE_IMAGES
+    limit = model_matrix.LIST_LIMITS["reference_images"]
     if len(refs) > limit:
         msg = f"reference_images takes at most {limit} images, not {len(refs)}"
         raise InvalidFieldError(msg, param="reference_images")
@@ -154,21 +167,33 @@ def _check_reference_images(body: Mapping[str, Any]) -> None:
         check_image_ref("reference_images", ref)
 
 
+def _check_url_list(name: str, value: object) -> None:
+    if not isinstance(value, list | tuple) or not value:
+        msg = f"{name} must be a non-empty list of http(s) URLs, not {_show(value)}"
+        raise InvalidFieldError(msg, param=name)
+    for item in value:
+        check_http_url(name, item)
+
+
 def _check_simple_types(body: Mapping[str, Any]) -> None:
-    for name in STRING_FIELDS:
-        if name in body and not isinstance(body[name], str):
-            msg = f"{name} must be a string, not {_show(body[name])}"
+    """Strings, booleans and the seed by their JSON type in the spec; enums by their values."""
+    for name, kind in model_matrix.FIELD_TYPES.items():
+        if name not in body or name in SPECIAL_FIELDS:
+            continue
+        value = body[name]
+        if kind == "string" and not isinstance(value, str):
+            msg = f"{name} must be a string, not {_show(value)}"
+            raise InvalidFieldError(msg, param=name)
+        if kind == "boolean" and not isinstance(value, bool):
+            msg = f"{name} must be true or false, not {_show(value)}"
             raise InvalidFieldError(msg, param=name)
     if "seed" in body and (isinstance(body["seed"], bool) or not isinstance(body["seed"], int)):
         msg = f"seed must be an integer, not {_show(body['seed'])}"
         raise InvalidFieldError(msg, param="seed")
-    if "output_audio" in body and not isinstance(body["output_audio"], bool):
-        msg = f"output_audio must be true or false, not {_show(body['output_audio'])}"
-        raise InvalidFieldError(msg, param="output_audio")
-    roles = list(model_matrix.REFERENCE_ROLES)
-    if "reference_role" in body and body["reference_role"] not in roles:
-        msg = f"reference_role must be one of {', '.join(roles)}, not {_show(body['reference_role'])}"
-        raise InvalidFieldError(msg, param="reference_role")
+    for name, allowed in model_matrix.ENUM_FIELDS.items():
+        if name in body and name != "operation" and body[name] not in allowed:
+            msg = f"{name} must be one of {', '.join(allowed)}, not {_show(body[name])}"
+            raise InvalidFieldError(msg, param=name)
 
 
 def _show(value: object) -> str:

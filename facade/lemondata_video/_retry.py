@@ -4,7 +4,9 @@ Pure functions, so the loops in the clients stay short and the rules are tested
 alone. GET and DELETE are retried on connection errors, timeouts, 429 and
 500/502/503/504. A create is retried only when it provably created nothing: the
 connection was never made (refused, connect timeout, or no pooled connection became free in
-time), or the answer was 429.
+time), or the answer was 429. An answer whose error body says `retryable: false` is never
+retried; `retryable: true` only widens the rule where resending is safe anyway: a GET or
+DELETE that got another 5xx (such as 501 or 520). It never makes a create resent.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Final
 import httpx
 
 from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
-from ._exceptions import APIConnectionError, LemonDataError, RateLimitError, ServerError
+from ._exceptions import APIConnectionError, APIError, LemonDataError, RateLimitError, ServerError
 
 RETRYABLE_STATUSES: Final = frozenset({500, 502, 503, 504})
 # Transport failures that happen before a byte of the request is sent. A PoolTimeout is raised
@@ -34,15 +36,20 @@ def should_retry(error: LemonDataError, *, idempotent: bool) -> bool:
     """Whether a request that failed with `error` may be sent again.
 
     `idempotent` is True for GET and DELETE; a create (False) is retried only
-    after a 429 or a connection that was never made.
+    after a 429 or a connection that was never made. The service's `retryable: false`
+    overrides every rule.
     """
+    if isinstance(error, APIError) and error.retryable is False:
+        return False
     if isinstance(error, RateLimitError):
         return error.retry_after is None or error.retry_after <= MAX_RETRY_AFTER
     if not idempotent:
         return was_not_sent(error)
     if isinstance(error, APIConnectionError):
         return True
-    return isinstance(error, ServerError) and error.status_code in RETRYABLE_STATUSES
+    if not isinstance(error, ServerError):
+        return False
+    return error.status_code in RETRYABLE_STATUSES or error.retryable is True
 
 
 def retry_delay(attempt: int, *, retry_after: float | None = None, rng: random.Random | None = None) -> float:

@@ -10,7 +10,12 @@ from typing import Any
 
 
 class TaskStatus(enum.Enum):
-    """A task's state; `UNKNOWN` stands for any value the SDK does not know yet."""
+    """A task's state; `UNKNOWN` stands for any value the SDK does not know yet.
+
+    The raw statuses the docs name as terminal besides these, `cancelled` and `expired`,
+    parse as `FAILED` (the task's `cancelled` or `expired` then says which); any other
+    unknown value is `UNKNOWN`, which a wait keeps polling.
+    """
 
     PENDING = "pending"
     PROCESSING = "processing"
@@ -33,6 +38,7 @@ class TaskStatus(enum.Enum):
 
 # Every poll parses a status: a dict lookup instead of the Enum call and its ValueError.
 _STATUS_BY_VALUE: dict[str, TaskStatus] = {member.value: member for member in TaskStatus}
+_STATUS_BY_VALUE.update({"cancelled": TaskStatus.FAILED, "expired": TaskStatus.FAILED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,11 @@ def _videos(payload: Mapping[str, Any]) -> tuple[Video, ...]:
     return tuple(by_url.values())
 
 
+def _is_raw(raw: object, name: str) -> bool:
+    """True when the raw status `raw` is `name`, in any case."""
+    return isinstance(raw, str) and raw.lower() == name
+
+
 def _error(value: object) -> str | None:
     if isinstance(value, Mapping):
         return _str(value.get("message")) or _str(value.get("code")) or str(dict(value))
@@ -132,16 +143,19 @@ class Task:
         """
         ident = _str(payload.get("id")) or _str(payload.get("task_id")) or task_id or ""
         raw_status = payload.get("status")
+        status = TaskStatus.parse(raw_status)
         return cls(
             id=ident,
-            status=TaskStatus.parse(raw_status),
+            status=status,
             raw_status=raw_status if isinstance(raw_status, str) else str(raw_status),
             progress=_num(payload.get("progress")),
             videos=_videos(payload),
             error=_error(payload.get("error")),
             model=_str(payload.get("model")),
             poll_url=_str(payload.get("poll_url")),
-            cancelled=payload.get("cancelled") is True or payload.get("cancellation_status") == "cancelled",
+            cancelled=payload.get("cancelled") is True
+            or payload.get("cancellation_status") == "cancelled"
+            or (status is TaskStatus.FAILED and _is_raw(raw_status, "cancelled")),
             created=_int(
                 payload.get("created") if payload.get("created") is not None else payload.get("created_at")
             ),
@@ -155,6 +169,11 @@ class Task:
     def video_url(self) -> str | None:
         """The first output's URL, or None until the task has completed."""
         return self.videos[0].url if self.videos else None
+
+    @property
+    def expired(self) -> bool:
+        """True when the service reports the raw status `expired` (then `status` is `FAILED`)."""
+        return _is_raw(self.raw_status, "expired")
 
     @property
     def done(self) -> bool:

@@ -15,10 +15,9 @@ from ._exceptions import (
     LemonDataError,
     RateLimitError,
     ServerError,
-    TaskCancelledError,
-    TaskFailedError,
     UnexpectedResponseError,
     WaitTimeoutError,
+    ended_error,
 )
 from ._polling import PollSchedule
 from ._task import Task, TaskStatus
@@ -27,7 +26,8 @@ from ._task_routes import task_id_of
 
 def is_transient(error: LemonDataError) -> bool:
     """Errors a wait outlives: connection trouble, timeouts, 429, 5xx, garbled answers."""
-    return isinstance(error, APIConnectionError | RateLimitError | ServerError | UnexpectedResponseError)
+    transient = isinstance(error, APIConnectionError | RateLimitError | ServerError | UnexpectedResponseError)
+    return transient and getattr(error, "retryable", None) is not False  # the service said: do not resend
 
 
 class WaitState:
@@ -97,10 +97,7 @@ class WaitState:
         )
 
     def _ended(self, task: Task) -> LemonDataError:
-        reason = task.error or "no reason given"
-        if task.cancelled:
-            return TaskCancelledError(f"task {task.id} was cancelled: {reason}", task=task)
-        return TaskFailedError(f"task {task.id} failed: {reason}", task=task)
+        return ended_error(task)
 
     def _timed_out(self) -> WaitTimeoutError:
         task = self.last or Task.from_payload({"id": self.task_id, "status": "unknown"})

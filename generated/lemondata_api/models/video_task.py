@@ -10,8 +10,8 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.image_result import ImageResult
+    from ..models.task_error import TaskError
     from ..models.video import Video
-    from ..models.video_task_error_type_1 import VideoTaskErrorType1
 
 
 T = TypeVar("T", bound="VideoTask")
@@ -19,16 +19,18 @@ T = TypeVar("T", bound="VideoTask")
 
 @_attrs_define
 class VideoTask:
-    """An asynchronous task. The canonical path answers with `id` and
-    `created`; the legacy path with `task_id`, `created_at` and
-    `completed_at`. Unknown properties may appear at any level.
+    """An asynchronous task. Every field is "when available". The canonical
+    path answers with `id` and `created`; the legacy path answered with
+    `task_id`, `created_at` and `completed_at`. Unknown properties may
+    appear at any level.
 
     """
 
     status: str
     """ The task's state. Known values: `pending`, `processing`, `completed`,
     `failed`. The service may add values without notice, so this is an open
-    string: treat an unknown value as "not finished yet".
+    string: treat an unknown value as "not finished yet", except the
+    terminal ones the docs name (`expired`, `cancelled`).
      """
     id: str | Unset = UNSET
     """ The task id. """
@@ -46,8 +48,8 @@ class VideoTask:
     """ Every result, when the task has more than one. """
     data: list[ImageResult] | None | Unset = UNSET
     """ Image tasks put their results here. """
-    error: None | str | Unset | VideoTaskErrorType1 = UNSET
-    """ Why the task failed, when it failed. """
+    error: None | str | TaskError | Unset = UNSET
+    """ Why the task failed, when it failed (a string; an object `{code, message}` in an older openapi.json). """
     model: None | str | Unset = UNSET
     """ The model the task runs on. """
     created: int | None | Unset = UNSET
@@ -67,8 +69,8 @@ class VideoTask:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.task_error import TaskError  # noqa: PLC0415
         from ..models.video import Video  # noqa: PLC0415
-        from ..models.video_task_error_type_1 import VideoTaskErrorType1  # noqa: PLC0415
 
         status = self.status
 
@@ -125,7 +127,7 @@ class VideoTask:
         error: dict[str, Any] | None | str | Unset
         if isinstance(self.error, Unset):
             error = UNSET
-        elif isinstance(self.error, VideoTaskErrorType1):
+        elif isinstance(self.error, TaskError):
             error = self.error.to_dict()
         else:
             error = self.error
@@ -225,8 +227,8 @@ class VideoTask:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.image_result import ImageResult  # noqa: PLC0415
+        from ..models.task_error import TaskError  # noqa: PLC0415
         from ..models.video import Video  # noqa: PLC0415
-        from ..models.video_task_error_type_1 import VideoTaskErrorType1  # noqa: PLC0415
 
         d = dict(src_dict)
         status = d.pop("status")
@@ -316,7 +318,7 @@ class VideoTask:
 
         data = _parse_data(d.pop("data", UNSET))
 
-        def _parse_error(data: object) -> None | str | Unset | VideoTaskErrorType1:
+        def _parse_error(data: object) -> None | str | TaskError | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -324,12 +326,12 @@ class VideoTask:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                error_type_1 = VideoTaskErrorType1.from_dict(data)
+                error_type_1 = TaskError.from_dict(data)
 
                 return error_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | str | Unset | VideoTaskErrorType1, data)
+            return cast(None | str | TaskError | Unset, data)
 
         error = _parse_error(d.pop("error", UNSET))
 

@@ -112,7 +112,8 @@ def sync_detailed(
 ) -> Response[ErrorResponse | Model]:
     """Get a model
 
-     The full per-model contract.
+     One model with its full public contract and scene-level
+    `agent_preferences`. An unknown model answers 404 `model_not_found`.
 
     Args:
         model (str):
@@ -143,7 +144,8 @@ def sync(
 ) -> ErrorResponse | Model | None:
     """Get a model
 
-     The full per-model contract.
+     One model with its full public contract and scene-level
+    `agent_preferences`. An unknown model answers 404 `model_not_found`.
 
     Args:
         model (str):
@@ -169,7 +171,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | Model]:
     """Get a model
 
-     The full per-model contract.
+     One model with its full public contract and scene-level
+    `agent_preferences`. An unknown model answers 404 `model_not_found`.
 
     Args:
         model (str):
@@ -198,7 +201,8 @@ async def asyncio(
 ) -> ErrorResponse | Model | None:
     """Get a model
 
-     The full per-model contract.
+     One model with its full public contract and scene-level
+    `agent_preferences`. An unknown model answers 404 `model_not_found`.
 
     Args:
         model (str):

@@ -14,6 +14,8 @@ def _get_kwargs(
     *,
     category: str | Unset = UNSET,
     recommended_for: str | Unset = UNSET,
+    provider: str | Unset = UNSET,
+    tag: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -21,6 +23,10 @@ def _get_kwargs(
     params["category"] = category
 
     params["recommended_for"] = recommended_for
+
+    params["provider"] = provider
+
+    params["tag"] = tag
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -118,15 +124,21 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     category: str | Unset = UNSET,
     recommended_for: str | Unset = UNSET,
+    provider: str | Unset = UNSET,
+    tag: str | Unset = UNSET,
 ) -> Response[ErrorResponse | ModelList]:
     """List models
 
-     Lists the models the key may use. `category=video` keeps video models;
-    `recommended_for=video` sorts them by recent success rate.
+     The live catalog: the service, not a list in a client, is the authority
+    on which models exist. `category=video` keeps video models;
+    `recommended_for=video` sorts them by the latest 24-hour success-rate
+    snapshot (models with `status: insufficient_samples` come last).
 
     Args:
         category (str | Unset):
         recommended_for (str | Unset):
+        provider (str | Unset):
+        tag (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,6 +151,8 @@ def sync_detailed(
     kwargs = _get_kwargs(
         category=category,
         recommended_for=recommended_for,
+        provider=provider,
+        tag=tag,
     )
 
     response = client.get_httpx_client().request(
@@ -153,15 +167,21 @@ def sync(
     client: AuthenticatedClient | Client,
     category: str | Unset = UNSET,
     recommended_for: str | Unset = UNSET,
+    provider: str | Unset = UNSET,
+    tag: str | Unset = UNSET,
 ) -> ErrorResponse | ModelList | None:
     """List models
 
-     Lists the models the key may use. `category=video` keeps video models;
-    `recommended_for=video` sorts them by recent success rate.
+     The live catalog: the service, not a list in a client, is the authority
+    on which models exist. `category=video` keeps video models;
+    `recommended_for=video` sorts them by the latest 24-hour success-rate
+    snapshot (models with `status: insufficient_samples` come last).
 
     Args:
         category (str | Unset):
         recommended_for (str | Unset):
+        provider (str | Unset):
+        tag (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,6 +195,8 @@ def sync(
         client=client,
         category=category,
         recommended_for=recommended_for,
+        provider=provider,
+        tag=tag,
     ).parsed
 
 
@@ -183,15 +205,21 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     category: str | Unset = UNSET,
     recommended_for: str | Unset = UNSET,
+    provider: str | Unset = UNSET,
+    tag: str | Unset = UNSET,
 ) -> Response[ErrorResponse | ModelList]:
     """List models
 
-     Lists the models the key may use. `category=video` keeps video models;
-    `recommended_for=video` sorts them by recent success rate.
+     The live catalog: the service, not a list in a client, is the authority
+    on which models exist. `category=video` keeps video models;
+    `recommended_for=video` sorts them by the latest 24-hour success-rate
+    snapshot (models with `status: insufficient_samples` come last).
 
     Args:
         category (str | Unset):
         recommended_for (str | Unset):
+        provider (str | Unset):
+        tag (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -204,6 +232,8 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         category=category,
         recommended_for=recommended_for,
+        provider=provider,
+        tag=tag,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -216,15 +246,21 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     category: str | Unset = UNSET,
     recommended_for: str | Unset = UNSET,
+    provider: str | Unset = UNSET,
+    tag: str | Unset = UNSET,
 ) -> ErrorResponse | ModelList | None:
     """List models
 
-     Lists the models the key may use. `category=video` keeps video models;
-    `recommended_for=video` sorts them by recent success rate.
+     The live catalog: the service, not a list in a client, is the authority
+    on which models exist. `category=video` keeps video models;
+    `recommended_for=video` sorts them by the latest 24-hour success-rate
+    snapshot (models with `status: insufficient_samples` come last).
 
     Args:
         category (str | Unset):
         recommended_for (str | Unset):
+        provider (str | Unset):
+        tag (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -239,5 +275,7 @@ async def asyncio(
             client=client,
             category=category,
             recommended_for=recommended_for,
+            provider=provider,
+            tag=tag,
         )
     ).parsed

@@ -117,10 +117,11 @@ def sync_detailed(
 ) -> Response[ErrorResponse | VideoTask]:
     """Cancel a task
 
-     Cancels a task that has not started running (today: queued Seedance
-    tasks). The cancelled task is returned with `status: failed`,
-    `cancelled: true` and `cancellation_status: cancelled`; its `poll_url`
-    stays valid and its pre-deducted cost is refunded.
+     Cancels a queued task. Only queued Volcengine Seedance tasks on
+    `seedance-1.5-pro`, `seedance-2.0` and `seedance-2.0-fast` can be
+    cancelled (`cancellable: true` in `x-lemondata-models`); a running task
+    cannot. The answer has no `model` or timestamps; the task's `poll_url`
+    stays valid.
 
     Args:
         task_id (str):
@@ -151,10 +152,11 @@ def sync(
 ) -> ErrorResponse | VideoTask | None:
     """Cancel a task
 
-     Cancels a task that has not started running (today: queued Seedance
-    tasks). The cancelled task is returned with `status: failed`,
-    `cancelled: true` and `cancellation_status: cancelled`; its `poll_url`
-    stays valid and its pre-deducted cost is refunded.
+     Cancels a queued task. Only queued Volcengine Seedance tasks on
+    `seedance-1.5-pro`, `seedance-2.0` and `seedance-2.0-fast` can be
+    cancelled (`cancellable: true` in `x-lemondata-models`); a running task
+    cannot. The answer has no `model` or timestamps; the task's `poll_url`
+    stays valid.
 
     Args:
         task_id (str):
@@ -180,10 +182,11 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | VideoTask]:
     """Cancel a task
 
-     Cancels a task that has not started running (today: queued Seedance
-    tasks). The cancelled task is returned with `status: failed`,
-    `cancelled: true` and `cancellation_status: cancelled`; its `poll_url`
-    stays valid and its pre-deducted cost is refunded.
+     Cancels a queued task. Only queued Volcengine Seedance tasks on
+    `seedance-1.5-pro`, `seedance-2.0` and `seedance-2.0-fast` can be
+    cancelled (`cancellable: true` in `x-lemondata-models`); a running task
+    cannot. The answer has no `model` or timestamps; the task's `poll_url`
+    stays valid.
 
     Args:
         task_id (str):
@@ -212,10 +215,11 @@ async def asyncio(
 ) -> ErrorResponse | VideoTask | None:
     """Cancel a task
 
-     Cancels a task that has not started running (today: queued Seedance
-    tasks). The cancelled task is returned with `status: failed`,
-    `cancelled: true` and `cancellation_status: cancelled`; its `poll_url`
-    stays valid and its pre-deducted cost is refunded.
+     Cancels a queued task. Only queued Volcengine Seedance tasks on
+    `seedance-1.5-pro`, `seedance-2.0` and `seedance-2.0-fast` can be
+    cancelled (`cancellable: true` in `x-lemondata-models`); a running task
+    cannot. The answer has no `model` or timestamps; the task's `poll_url`
+    stays valid.
 
     Args:
         task_id (str):

@@ -113,9 +113,10 @@ def sync_detailed(
     """Get a task
 
      The canonical status endpoint: the `poll_url` of a create response
-    points here. Poll every 5–10 seconds, back off for long tasks and cap
-    the wait. A cancelled task reads `status: failed` with
-    `cancelled: true`.
+    points here. Every field is present "when available". Poll every 5–10
+    seconds, back off for long tasks and cap the wait (about 10 minutes).
+    A cancelled task reads `status: failed` with `cancelled: true`. An
+    unknown or expired task answers 404 `async_task_not_found`.
 
     Args:
         task_id (str):
@@ -147,9 +148,10 @@ def sync(
     """Get a task
 
      The canonical status endpoint: the `poll_url` of a create response
-    points here. Poll every 5–10 seconds, back off for long tasks and cap
-    the wait. A cancelled task reads `status: failed` with
-    `cancelled: true`.
+    points here. Every field is present "when available". Poll every 5–10
+    seconds, back off for long tasks and cap the wait (about 10 minutes).
+    A cancelled task reads `status: failed` with `cancelled: true`. An
+    unknown or expired task answers 404 `async_task_not_found`.
 
     Args:
         task_id (str):
@@ -176,9 +178,10 @@ async def asyncio_detailed(
     """Get a task
 
      The canonical status endpoint: the `poll_url` of a create response
-    points here. Poll every 5–10 seconds, back off for long tasks and cap
-    the wait. A cancelled task reads `status: failed` with
-    `cancelled: true`.
+    points here. Every field is present "when available". Poll every 5–10
+    seconds, back off for long tasks and cap the wait (about 10 minutes).
+    A cancelled task reads `status: failed` with `cancelled: true`. An
+    unknown or expired task answers 404 `async_task_not_found`.
 
     Args:
         task_id (str):
@@ -208,9 +211,10 @@ async def asyncio(
     """Get a task
 
      The canonical status endpoint: the `poll_url` of a create response
-    points here. Poll every 5–10 seconds, back off for long tasks and cap
-    the wait. A cancelled task reads `status: failed` with
-    `cancelled: true`.
+    points here. Every field is present "when available". Poll every 5–10
+    seconds, back off for long tasks and cap the wait (about 10 minutes).
+    A cancelled task reads `status: failed` with `cancelled: true`. An
+    unknown or expired task answers 404 `async_task_not_found`.
 
     Args:
         task_id (str):

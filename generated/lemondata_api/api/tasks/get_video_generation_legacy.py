@@ -112,9 +112,9 @@ def sync_detailed(
 ) -> Response[ErrorResponse | VideoTask]:
     """Get a video task (legacy path)
 
-     The older status path, kept for compatibility. It answers with
-    `task_id`, `created_at` and `completed_at` instead of `id` and
-    `created`. Follow the `poll_url` of the create response instead.
+     The older status path, kept for compatibility only. It answered with
+    `task_id`, `created_at` and `completed_at`; its newer pages list the
+    canonical fields. Follow the `poll_url` of the create response instead.
 
     Args:
         task_id (str):
@@ -145,9 +145,9 @@ def sync(
 ) -> ErrorResponse | VideoTask | None:
     """Get a video task (legacy path)
 
-     The older status path, kept for compatibility. It answers with
-    `task_id`, `created_at` and `completed_at` instead of `id` and
-    `created`. Follow the `poll_url` of the create response instead.
+     The older status path, kept for compatibility only. It answered with
+    `task_id`, `created_at` and `completed_at`; its newer pages list the
+    canonical fields. Follow the `poll_url` of the create response instead.
 
     Args:
         task_id (str):
@@ -173,9 +173,9 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | VideoTask]:
     """Get a video task (legacy path)
 
-     The older status path, kept for compatibility. It answers with
-    `task_id`, `created_at` and `completed_at` instead of `id` and
-    `created`. Follow the `poll_url` of the create response instead.
+     The older status path, kept for compatibility only. It answered with
+    `task_id`, `created_at` and `completed_at`; its newer pages list the
+    canonical fields. Follow the `poll_url` of the create response instead.
 
     Args:
         task_id (str):
@@ -204,9 +204,9 @@ async def asyncio(
 ) -> ErrorResponse | VideoTask | None:
     """Get a video task (legacy path)
 
-     The older status path, kept for compatibility. It answers with
-    `task_id`, `created_at` and `completed_at` instead of `id` and
-    `created`. Follow the `poll_url` of the create response instead.
+     The older status path, kept for compatibility only. It answered with
+    `task_id`, `created_at` and `completed_at`; its newer pages list the
+    canonical fields. Follow the `poll_url` of the create response instead.
 
     Args:
         task_id (str):

@@ -118,14 +118,23 @@ def sync_detailed(
     """Create a video generation task
 
      Submits a generation and returns at once with a task id and the
-    `poll_url` to follow. Creating a task may pre-deduct its estimated
-    cost; a failed or cancelled task is refunded. The request is not
-    idempotent: retrying a create whose outcome is unknown may create a
-    second, paid task.
+    `poll_url` to follow. Creating a task may reserve or pre-deduct its
+    estimated cost; settlement happens after a terminal success (the task
+    then carries `billing_transaction_id`), and a failed create or a failed
+    task releases the pending amount. The request is not idempotent:
+    retrying a create whose outcome is unknown may create a second, paid
+    task.
+
+    The operation is inferred from the inputs when `operation` is absent
+    (the rules are in `x-lemondata-request-rules`); an explicit value is
+    recommended. Prefer public https URLs to inline base64, and do not mix
+    inline and remote inputs in one request.
 
     Args:
         body (VideoGenerationRequest): A video generation request. Which fields a model honours
-            depends on the model.
+            depends on the
+            model; the service adds fields over time, so more properties may be
+            sent. The camelCase aliases in `x-lemondata-aliases` are accepted too.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,14 +163,23 @@ def sync(
     """Create a video generation task
 
      Submits a generation and returns at once with a task id and the
-    `poll_url` to follow. Creating a task may pre-deduct its estimated
-    cost; a failed or cancelled task is refunded. The request is not
-    idempotent: retrying a create whose outcome is unknown may create a
-    second, paid task.
+    `poll_url` to follow. Creating a task may reserve or pre-deduct its
+    estimated cost; settlement happens after a terminal success (the task
+    then carries `billing_transaction_id`), and a failed create or a failed
+    task releases the pending amount. The request is not idempotent:
+    retrying a create whose outcome is unknown may create a second, paid
+    task.
+
+    The operation is inferred from the inputs when `operation` is absent
+    (the rules are in `x-lemondata-request-rules`); an explicit value is
+    recommended. Prefer public https URLs to inline base64, and do not mix
+    inline and remote inputs in one request.
 
     Args:
         body (VideoGenerationRequest): A video generation request. Which fields a model honours
-            depends on the model.
+            depends on the
+            model; the service adds fields over time, so more properties may be
+            sent. The camelCase aliases in `x-lemondata-aliases` are accepted too.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,14 +203,23 @@ async def asyncio_detailed(
     """Create a video generation task
 
      Submits a generation and returns at once with a task id and the
-    `poll_url` to follow. Creating a task may pre-deduct its estimated
-    cost; a failed or cancelled task is refunded. The request is not
-    idempotent: retrying a create whose outcome is unknown may create a
-    second, paid task.
+    `poll_url` to follow. Creating a task may reserve or pre-deduct its
+    estimated cost; settlement happens after a terminal success (the task
+    then carries `billing_transaction_id`), and a failed create or a failed
+    task releases the pending amount. The request is not idempotent:
+    retrying a create whose outcome is unknown may create a second, paid
+    task.
+
+    The operation is inferred from the inputs when `operation` is absent
+    (the rules are in `x-lemondata-request-rules`); an explicit value is
+    recommended. Prefer public https URLs to inline base64, and do not mix
+    inline and remote inputs in one request.
 
     Args:
         body (VideoGenerationRequest): A video generation request. Which fields a model honours
-            depends on the model.
+            depends on the
+            model; the service adds fields over time, so more properties may be
+            sent. The camelCase aliases in `x-lemondata-aliases` are accepted too.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -219,14 +246,23 @@ async def asyncio(
     """Create a video generation task
 
      Submits a generation and returns at once with a task id and the
-    `poll_url` to follow. Creating a task may pre-deduct its estimated
-    cost; a failed or cancelled task is refunded. The request is not
-    idempotent: retrying a create whose outcome is unknown may create a
-    second, paid task.
+    `poll_url` to follow. Creating a task may reserve or pre-deduct its
+    estimated cost; settlement happens after a terminal success (the task
+    then carries `billing_transaction_id`), and a failed create or a failed
+    task releases the pending amount. The request is not idempotent:
+    retrying a create whose outcome is unknown may create a second, paid
+    task.
+
+    The operation is inferred from the inputs when `operation` is absent
+    (the rules are in `x-lemondata-request-rules`); an explicit value is
+    recommended. Prefer public https URLs to inline base64, and do not mix
+    inline and remote inputs in one request.
 
     Args:
         body (VideoGenerationRequest): A video generation request. Which fields a model honours
-            depends on the model.
+            depends on the
+            model; the service adds fields over time, so more properties may be
+            sent. The camelCase aliases in `x-lemondata-aliases` are accepted too.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -6,12 +6,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ModelDetailsCapabilityFlags")
+T = TypeVar("T", bound="ModelDetailsPublicContractType0")
 
 
 @_attrs_define
-class ModelDetailsCapabilityFlags:
-    """Named capability switches."""
+class ModelDetailsPublicContractType0:
+    """The full per-model public contract (detail route)."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -25,10 +25,10 @@ class ModelDetailsCapabilityFlags:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        model_details_capability_flags = cls()
+        model_details_public_contract_type_0 = cls()
 
-        model_details_capability_flags.additional_properties = d
-        return model_details_capability_flags
+        model_details_public_contract_type_0.additional_properties = d
+        return model_details_public_contract_type_0
 
     @property
     def additional_keys(self) -> list[str]:

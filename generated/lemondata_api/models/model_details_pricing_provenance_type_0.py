@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="VideoTaskErrorType1")
+T = TypeVar("T", bound="ModelDetailsPricingProvenanceType0")
 
 
 @_attrs_define
-class VideoTaskErrorType1:
+class ModelDetailsPricingProvenanceType0:
+    """Where the prices come from."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +25,10 @@ class VideoTaskErrorType1:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        video_task_error_type_1 = cls()
+        model_details_pricing_provenance_type_0 = cls()
 
-        video_task_error_type_1.additional_properties = d
-        return video_task_error_type_1
+        model_details_pricing_provenance_type_0.additional_properties = d
+        return model_details_pricing_provenance_type_0
 
     @property
     def additional_keys(self) -> list[str]:

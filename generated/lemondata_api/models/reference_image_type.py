@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ReferenceRole(StrEnum):
+class ReferenceImageType(StrEnum):
     ASSET = "asset"
     STYLE = "style"
 
