@@ -1,4 +1,8 @@
-"""The API app: routes of the spec, with auth, rate limits and faults applied in the service's order."""
+"""The API app: routes of the spec, with auth, rate limits and faults applied in the service's order.
+
+Tasks and models have stateful handlers here; every other operation of the spec answers its
+documented example (`_operations`).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from . import _errors as e
 from ._catalog import BY_ID, find_model, list_payload, model_payload
 from ._context import Context, DropConnection, enter, json_response
 from ._faults import DROP_AFTER_CREATE, MALFORMED_JSON
+from ._operations import documented_routes
 from ._render import created_payload, frame_size, legacy_payload, task_payload
 from ._state import PENDING, Task
 from ._validation import validate_create
@@ -159,6 +164,8 @@ def build_api_app(ctx: Context) -> Starlette:
         Route("/v1/models", endpoint(ctx, "GET /v1/models", list_models), methods=["GET"]),
         Route("/v1/models/{model}", endpoint(ctx, "GET /v1/models/{model}", get_model), methods=["GET"]),
     ]
+    served = {f"{method} {route.path}" for route in routes for method in route.methods or ()}
+    routes += documented_routes(served, lambda name, handler: endpoint(ctx, name, handler))
     app = Starlette(routes=routes, exception_handlers=ctx.exception_handlers())
     app.router.redirect_slashes = False
     return app
