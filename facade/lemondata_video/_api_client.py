@@ -94,13 +94,14 @@ class APIClient:
         response = self._send(method, path, params=params, json=json)
         return _error_map.json_of(response, secret=self._secret)
 
-    def call(self, operation: ModuleType, /, **kwargs: Any) -> Any:
-        """Send a generated operation (`lemondata_api.api...`) with `kwargs`; return its parsed model.
+    def call(self, operation: ModuleType, /, *args: Any, **kwargs: Any) -> Any:
+        """Send a generated operation (a `lemondata_api.api.<tag>.<name>` module); return its parsed model.
 
-        `kwargs` are the operation's own arguments (path parameters, `body=`, query
-        parameters), as its `asyncio_detailed` takes them without `client`.
+        `args` and `kwargs` are the operation's own arguments (path parameters, `body=`, query
+        parameters), as its `sync_detailed` takes them without `client`. An answer whose status
+        the operation does not document gives its decoded JSON. Errors as for `request`.
         """
-        built = operation._get_kwargs(**kwargs)  # the generated request builder
+        built = operation._get_kwargs(*args, **kwargs)  # the generated request builder
         response = self._send(
             built["method"], built["url"], params=built.get("params"), json=built.get("json")
         )
