@@ -29,11 +29,10 @@ async def adownload_file(
 ) -> Path:
     """Download `url` to `dest` atomically; resume a short or broken body up to `max_resumes` times.
 
-    A 5xx or 429 answer is retried within the same `max_resumes`, after its Retry-After (capped
-    at MAX_RETRY_AFTER) or the usual backoff, from the bytes already written where the host
-    supports Range. `on_progress(bytes_so_far, total_or_None)` is called per chunk. Raises
-    `DownloadExistsError` if `dest` exists (unless `overwrite`), `DownloadError`
-    for anything else; no partial or temporary file is left behind.
+    A 5xx or 429 is retried within the same `max_resumes` (after its Retry-After, capped, or the
+    backoff), from the bytes written where the host supports Range. `on_progress(bytes_so_far,
+    total_or_None)` is called per chunk. Raises DownloadExistsError if `dest` exists (unless
+    `overwrite`), DownloadError for anything else; no partial or temporary file is left behind.
     """
     job = DownloadJob(url, dest, overwrite=overwrite, on_progress=on_progress, max_bytes=max_bytes)
     try:

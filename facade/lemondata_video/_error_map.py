@@ -9,7 +9,6 @@ hold is checked in `_task_routes`.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -35,6 +34,7 @@ from ._exceptions import (
     TaskMayExistError,
     UnexpectedResponseError,
 )
+from ._redact import excerpt, redact, redact_json
 from ._retry import parse_retry_after, was_not_sent
 
 ERRORS_BY_STATUS: Final[Mapping[int, type[APIError]]] = {
@@ -47,10 +47,8 @@ ERRORS_BY_STATUS: Final[Mapping[int, type[APIError]]] = {
     413: PayloadTooLargeError,
     429: RateLimitError,
 }
-EXCERPT_CHARS: Final = 200
 # What the generated parsing raises on bodies it does not expect.
 PARSE_ERRORS: Final = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
-_BEARER: Final = re.compile(r"Bearer\s+\S+", re.IGNORECASE)
 # What a generated `_parse_response` reads of its client: undocumented statuses give None, not an error.
 _PARSING: Final = SimpleNamespace(raise_on_unexpected_status=False)
 
@@ -122,7 +120,7 @@ def transport_error(exc: httpx.HTTPError, *, secret: str = "") -> APIConnectionE
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"{where} timed out ({type(exc).__name__})")
     detail = str(exc) or type(exc).__name__
-    return APIConnectionError(f"{where} failed: {type(exc).__name__}: {_redact(detail, secret)}")
+    return APIConnectionError(f"{where} failed: {type(exc).__name__}: {redact(detail, secret)}")
 
 
 def _where(exc: httpx.HTTPError) -> str:
@@ -135,7 +133,7 @@ def _where(exc: httpx.HTTPError) -> str:
 
 def unexpected(response: httpx.Response, why: str, secret: str) -> UnexpectedResponseError:
     msg = f"unexpected response to {response.request.method} {response.request.url.path}: {why}"
-    msg += f"; body: {_excerpt(response, secret)}"
+    msg += f"; body: {excerpt(response, secret)}"
     return UnexpectedResponseError(
         msg, status_code=response.status_code, request_id=response.headers.get("x-request-id")
     )
@@ -153,7 +151,7 @@ def api_error(response: httpx.Response, *, secret: str, now: float | None = None
         retry_after = parse_retry_after(envelope.get("retry_after"), now=0.0)
     message = _text(envelope.get("message"))
     if message is None:
-        message = f"{_reason(status)}; body: {_excerpt(response, secret)}"
+        message = f"{_reason(status)}; body: {excerpt(response, secret)}"
     return cls(
         message,
         status_code=status,
@@ -197,36 +195,13 @@ def _envelope(response: httpx.Response, secret: str) -> tuple[dict[str, Any], tu
     if not isinstance(body, dict):
         return {}, ()
     error, issues = body.get("error"), body.get("validation_errors")
-    redacted = _redact_json({"error": error, "issues": issues}, secret)
+    redacted = redact_json({"error": error, "issues": issues}, secret)
     return (redacted["error"] if isinstance(error, dict) else {}), _objects(redacted["issues"])
 
 
 def _objects(value: object) -> tuple[dict[str, Any], ...]:
     """The JSON objects of a list (anything else in it is dropped); () for a non-list."""
     return tuple(item for item in value if isinstance(item, dict)) if isinstance(value, list) else ()
-
-
-def _redact_json(value: dict[str, Any], secret: str) -> dict[str, Any]:
-    """A copy of decoded JSON with `_redact` applied to every string in it, keys included.
-
-    Iterative, so a deeply nested body cannot exhaust the stack.
-    """
-    root: dict[str, Any] = {"": value}
-    pending: list[tuple[dict[Any, Any] | list[Any], Any]] = [(root, "")]
-    while pending:
-        container, key = pending.pop()
-        item = container[key]
-        if isinstance(item, str):
-            container[key] = _redact(item, secret)
-        elif isinstance(item, dict):
-            copy = {_redact(k, secret) if isinstance(k, str) else k: v for k, v in item.items()}
-            container[key] = copy
-            pending.extend((copy, k) for k in copy)
-        elif isinstance(item, list):
-            items = list(item)
-            container[key] = items
-            pending.extend((items, index) for index in range(len(items)))
-    return dict(root[""])
 
 
 def _text(value: object) -> str | None:
@@ -238,22 +213,3 @@ def _suggestions(value: object) -> tuple[str, ...]:
         return ()
     ids = (item.get("id") if isinstance(item, dict) else item for item in value)
     return tuple(i for i in ids if isinstance(i, str) and i)
-
-
-def _excerpt(response: httpx.Response, secret: str) -> str:
-    """A short, single-line, redacted piece of the body, safe to show.
-
-    Redacted before it is cut, so a key or token across the cut leaves no piece of itself.
-    """
-    text = _redact(" ".join(response.text.split()), secret)
-    if not text:
-        return "(empty)"
-    short = text[:EXCERPT_CHARS] + ("..." if len(text) > EXCERPT_CHARS else "")
-    return repr(short)
-
-
-def _redact(text: str, secret: str) -> str:
-    """Remove the API key and any bearer token from text that may be shown."""
-    if secret:
-        text = text.replace(secret, "***")
-    return _BEARER.sub("Bearer ***", text)

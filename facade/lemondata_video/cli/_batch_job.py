@@ -1,4 +1,9 @@
-"""One job of a batch, from wherever the journal left it: create, wait, download, never twice."""
+"""One job of a batch, from wherever the journal left it: create, wait, download, never twice.
+
+`Runner._create` is longer than 40 lines: the create, its journal hook and the grace it gets
+on Ctrl-C are one sequence whose order is the guarantee (a task id is never lost), kept
+readable in one place.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The API app: routes of the spec, with auth, rate limits and faults applied in the service's order.
 
 Tasks and models have stateful handlers here; every other operation of the spec answers its
-documented example (`_operations`).
+documented example (`_operations`). `build_api_app` is longer than 40 lines: its handlers are
+closures over the shared context, each a few lines, read as the table of the routes below them.
 """
 
 from __future__ import annotations
