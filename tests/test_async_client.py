@@ -82,9 +82,11 @@ async def test_create_read_timeout_is_task_may_exist(httpx_mock: HTTPXMock) -> N
     assert len(httpx_mock.get_requests()) == 1
 
 
-async def test_models_is_a_plain_method() -> None:
+async def test_models_of_the_snapshot_send_no_request(httpx_mock: HTTPXMock) -> None:
+    """models() is awaited like every method of the async client; without live=True it asks nothing."""
     async with AsyncVideoClient(api_key=KEY) as client:
-        assert client.models()
+        assert len(await client.models()) == 60
+    assert httpx_mock.get_requests() == []
 
 
 async def test_requests_in_flight_never_exceed_the_pool(httpx_mock: HTTPXMock) -> None:

@@ -139,7 +139,6 @@ class TestCreate:
     @pytest.mark.parametrize(
         ("kwargs", "error"),
         [
-            ({"model": "sora-3"}, UnknownModelError),
             ({"fps": 500}, InvalidFieldError),
             ({"prompt": ""}, InvalidFieldError),
         ],
@@ -152,6 +151,26 @@ class TestCreate:
         with pytest.raises(error):
             driver("create", prompt, **fields)
         assert httpx_mock.get_requests() == []
+
+    def test_an_unknown_model_asks_only_the_live_catalog(self, flavour: str, httpx_mock: HTTPXMock) -> None:
+        """The snapshot refuses, so the catalog is asked once; it does not list the model: no create."""
+        httpx_mock.add_response(url=f"{BASE}/v1/models?category=video", json={"object": "list", "data": []})
+        drv = Driver(flavour)
+        with pytest.raises(UnknownModelError):
+            drv("create", "a cat", model="sora-3")
+        assert [r.url.path for r in httpx_mock.get_requests()] == ["/v1/models"]
+        drv.close()
+
+    def test_an_unknown_model_sends_nothing_with_live_checks_off(
+        self, flavour: str, httpx_mock: HTTPXMock
+    ) -> None:
+        """catalog_ttl=0: the snapshot alone decides, and no request at all is made."""
+        drv = Driver(flavour, catalog_ttl=0)
+        with pytest.raises(UnknownModelError) as info:
+            drv("create", "a cat", model="sora-3")
+        assert "live catalog" not in str(info.value)
+        assert httpx_mock.get_requests() == []
+        drv.close()
 
     @pytest.mark.parametrize("value", [b"bytes", {1, 2}, object(), float("nan")])
     def test_a_field_json_cannot_carry_sends_nothing(
@@ -589,7 +608,7 @@ class TestDownload:
 
 
 def test_models_come_from_the_local_matrix(driver: Driver, httpx_mock: HTTPXMock) -> None:
-    models = driver.client.models(operation="image-to-video")
+    models = driver("models", operation="image-to-video")
     assert models
     assert all("image-to-video" in m.operations for m in models)
     assert httpx_mock.get_requests() == []

@@ -86,6 +86,8 @@ PROGRAM = textwrap.dedent(
         cli = subprocess.run([sys.executable, "-m", "lemondata_video.cli", "api", "GET", "/v1/credits"],
                              env=env, capture_output=True, text=True, timeout=60)
         out["cli"] = counted(emu, {"code": cli.returncode, "stdout": cli.stdout, "stderr": cli.stderr})
+        import httpx
+        out["without_key"] = httpx.get(emu.base_url + "/v1/credits").status_code
     print(json.dumps(out))
     """
 )
@@ -134,6 +136,7 @@ def test_an_operation_added_to_the_spec_is_reachable_everywhere_after_regenerati
     assert (cli["requests"], cli["faults"]) == (2, 1)
     assert cli["value"]["code"] == 0, cli["value"]["stderr"]
     assert json.loads(cli["value"]["stdout"]) == CREDITS
+    assert out["without_key"] == 401
 
 
 def test_no_hand_written_code_knows_the_new_endpoint() -> None:

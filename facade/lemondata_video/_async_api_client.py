@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from types import ModuleType, TracebackType
-from typing import Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 
 import httpx
 
@@ -22,9 +22,12 @@ from . import _async_transports, _error_map
 from . import _synchronization as _sync
 from ._body import check_json
 from ._config import logger, mask_key, resolve_api_key, resolve_base_url
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_CONNECTIONS
+from ._constants import DEFAULT_CATALOG_TTL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_CONNECTIONS
 from ._ratelimit import RequestBudget, budget_of
 from ._retry import retry_delay, should_retry
+
+if TYPE_CHECKING:
+    from ._live_catalog import CatalogCache
 
 # Methods that may be sent twice with the effect of once (RFC 9110 section 9.2.2).
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
@@ -39,6 +42,8 @@ class AsyncAPIClient:
     share it) and is left open on close. `file_http_client` fetches results from the file
     host and never carries the key. `rate_limit` (requests per minute, or a RequestBudget
     shared by several clients) paces every request to the API, retries and polls included.
+    `allow_unknown_models` and `catalog_ttl` (how long the live model catalog is kept; 0
+    turns live checks off) are for the video methods of the subclasses.
     """
 
     def __init__(
@@ -52,6 +57,7 @@ class AsyncAPIClient:
         http_client: httpx.AsyncClient | None = None,
         file_http_client: httpx.AsyncClient | None = None,
         rate_limit: float | RequestBudget | None = None,
+        catalog_ttl: float = DEFAULT_CATALOG_TTL,
     ) -> None:
         key = resolve_api_key(api_key)
         if max_retries < 0:
@@ -60,6 +66,9 @@ class AsyncAPIClient:
         self.base_url = resolve_base_url(base_url)
         self.max_retries = max_retries
         self.allow_unknown_models = allow_unknown_models
+        self.catalog_ttl = catalog_ttl
+        self._catalog: CatalogCache | None = None
+        self._catalog_lock = _sync.async_lock()
         self._secret = key
         self._masked = mask_key(key)
         self._budget = budget_of(rate_limit)

@@ -13,10 +13,10 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import _synchronization as _sync
-from ._async_api_client import AsyncAPIClient
+from ._async_catalog_client import AsyncCatalogClient
 from ._body import check_json, fingerprint
 from ._error_map import Model, checked, create_failure
 from ._exceptions import LemonDataError
@@ -25,17 +25,15 @@ from ._task import Task
 from ._task_routes import downloadable, route_for, task_body, task_id_of
 from ._waiting import WaitState
 
-if TYPE_CHECKING:
-    from ._capabilities import ModelInfo
-
 ProgressCallback = Callable[[int, int | None], None]
 
 
-class AsyncVideoClient(AsyncAPIClient):
+class AsyncVideoClient(AsyncCatalogClient):
     """The asyncio client of the LemonData video API. Use `async with`, or call `aclose()`.
 
     Takes the options of AsyncAPIClient (key, base URL, timeout, retries, http clients,
-    rate_limit); `allow_unknown_models` lets `create` send models the local matrix lacks.
+    rate_limit, catalog_ttl); `allow_unknown_models` lets `create` send models neither the
+    snapshot nor the live catalog lists.
     """
 
     async def create(
@@ -53,10 +51,8 @@ class AsyncVideoClient(AsyncAPIClient):
         request was sent and its outcome is unknown (it is never resent then).
         """
         allow = self.allow_unknown_models if allow_unknown_model is None else allow_unknown_model
-        from . import _capabilities  # noqa: PLC0415
-
-        body = _capabilities.build_request(
-            prompt, model=model, operation=operation, fields=fields, allow_unknown_model=allow
+        body = await self._checked_request(
+            prompt, model=model, operation=operation, fields=fields, allow=allow
         )
         check_json(body)
         from lemondata_api.api.videos import create_video_generation  # noqa: PLC0415
@@ -171,12 +167,6 @@ class AsyncVideoClient(AsyncAPIClient):
             )
             for index, video in enumerate(done.videos)
         ]
-
-    def models(self, *, operation: str | None = None, provider: str | None = None) -> list[ModelInfo]:
-        """Models of the local capability matrix; no request is made."""
-        from . import _capabilities  # noqa: PLC0415
-
-        return _capabilities.list_models(operation=operation, provider=provider)
 
     async def _poll(self, task: Task | str, *, retries: int) -> Task:
         from lemondata_api.api.tasks import get_task, get_video_generation_legacy  # noqa: PLC0415

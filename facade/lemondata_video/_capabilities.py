@@ -42,13 +42,18 @@ class ModelInfo:
 MODELS: dict[str, ModelInfo] = {m["id"]: ModelInfo(**m) for m in model_matrix.MODELS}
 
 
-def list_models(*, operation: str | None = None, provider: str | None = None) -> list[ModelInfo]:
-    """Models of the matrix, optionally only those doing `operation` or from `provider`."""
+def list_models(
+    *,
+    operation: str | None = None,
+    provider: str | None = None,
+    models: Mapping[str, ModelInfo] | None = None,
+) -> list[ModelInfo]:
+    """Models of the matrix (or of `models`), optionally only those doing `operation` or from `provider`."""
     if operation is not None:
         _check_operation(operation)
     return [
         m
-        for m in MODELS.values()
+        for m in (MODELS if models is None else models).values()
         if (operation is None or operation in m.operations)
         and (provider is None or provider.lower() in (m.provider.lower(), m.family.lower()))
     ]
@@ -66,6 +71,7 @@ def build_request(
     operation: str | None,
     fields: Mapping[str, Any],
     allow_unknown_model: bool = False,
+    live: Mapping[str, ModelInfo] | None = None,
 ) -> dict[str, Any]:
     """Check a create request and return its JSON body; nothing is sent.
 
@@ -76,7 +82,8 @@ def build_request(
     and local image paths inlined as data URLs. Fields the spec does not know are
     passed through, unless their name looks like a typo of a documented one.
     With `allow_unknown_model`, a model missing from the matrix is sent without
-    capability and duration checks; field values are still checked.
+    capability and duration checks; field values are still checked. `live`, the
+    service's catalog (`_live_catalog`), decides in place of the spec's snapshot.
 
     Raises InvalidFieldError, UnknownModelError or CapabilityError (all
     RequestValidationError, a ValueError) naming the bad value and the fix.
@@ -84,13 +91,13 @@ def build_request(
     if prompt is not None and (not isinstance(prompt, str) or not prompt.strip()):
         msg = f"prompt must be a non-empty string, not {prompt!r}"
         raise InvalidFieldError(msg, param="prompt")
-    info = _check_model(model, allow_unknown_model=allow_unknown_model)
+    info = _check_model(model, allow_unknown_model=allow_unknown_model, live=live)
     body = _normalise_fields(fields)
     inferred = operation is None
     head: dict[str, Any] = {"model": model} if prompt is None else {"model": model, "prompt": prompt}
     op = infer_operation(body | head) if operation is None else _check_operation(operation)
     if info is not None:
-        _check_capability(info, op, inferred=inferred)
+        _check_capability(info, op, inferred=inferred, models=MODELS if live is None else live)
     _check_required_inputs(op, body | head, inferred=inferred)
     if info is not None:
         _check_duration(info, body.get("duration"))
@@ -129,21 +136,31 @@ def _check_field_name(name: str) -> None:
         raise InvalidFieldError(msg, param=name)
 
 
-def _check_model(model: object, *, allow_unknown_model: bool) -> ModelInfo | None:
+def _check_model(
+    model: object, *, allow_unknown_model: bool, live: Mapping[str, ModelInfo] | None
+) -> ModelInfo | None:
     if not isinstance(model, str) or not model:
         msg = f"model must be a non-empty string, not {model!r}"
         raise InvalidFieldError(msg, param="model")
-    info = MODELS.get(model)
+    models = MODELS if live is None else live
+    info = models.get(model)
     if info is not None or allow_unknown_model:
         return info
     import difflib  # noqa: PLC0415  (a did-you-mean is rare; difflib costs 2 ms to import)
 
-    close = difflib.get_close_matches(model, list(MODELS), n=1, cutoff=MODEL_TYPO_CUTOFF)
+    close = difflib.get_close_matches(model, list(models), n=1, cutoff=MODEL_TYPO_CUTOFF)
     hint = f"; did you mean {close[0]!r}?" if close else "."
-    msg = (
-        f"unknown model {model!r}{hint} Pass allow_unknown_model=True to send a model "
-        "that is not in the matrix; client.models() lists the known ones."
-    )
+    if live is None:
+        fix = (
+            "Pass allow_unknown_model=True to send a model that is not in the matrix; "
+            "client.models() lists the known ones."
+        )
+    else:
+        fix = (
+            "The service's live catalog does not list it; client.models(live=True) lists what it "
+            "offers. Pass allow_unknown_model=True to send it anyway."
+        )
+    msg = f"unknown model {model!r}{hint} {fix}"
     raise UnknownModelError(msg, model=model, did_you_mean=close[0] if close else None)
 
 
@@ -169,12 +186,17 @@ def _check_required_inputs(operation: str, body: Mapping[str, Any], *, inferred:
     raise InvalidFieldError(msg, param=missing[0])
 
 
-def _check_capability(info: ModelInfo, operation: str, *, inferred: bool) -> None:
+def _check_capability(
+    info: ModelInfo, operation: str, *, inferred: bool, models: Mapping[str, ModelInfo]
+) -> None:
     if operation in info.operations:
         return
     how = " (inferred from the inputs)" if inferred else ""
-    able = ", ".join(m.id for m in MODELS.values() if operation in m.operations)
-    others = f"Models that do {operation}: {able}" if able else f"No model of the matrix does {operation}"
+    where = "the matrix" if models is MODELS else "the live catalog"
+    able = ", ".join(m.id for m in models.values() if operation in m.operations)
+    others = f"Models that do {operation}: {able}" if able else f"No model of {where} does {operation}"
+    if models is not MODELS:
+        others += " (the service's live catalog)" if able else ""
     msg = f"model {info.id!r} cannot do {operation}{how}; it does {', '.join(info.operations)}. {others}"
     raise CapabilityError(msg, param="operation")
 

@@ -28,6 +28,11 @@ MAX_RETRY_AFTER: Final = 120.0
 
 # Waiting for a task: every polling knob is in _polling.py.
 
+# The live model catalog: how long an answer of GET /v1/models?category=video is kept
+# (0 turns live checks off), and how long a failed fetch is reported before asking again.
+DEFAULT_CATALOG_TTL: Final = 600.0
+CATALOG_FAILURE_TTL: Final = 30.0
+
 # Inputs and downloads.
 MAX_INLINE_IMAGE_BYTES: Final = 10 * 1024 * 1024
 MAX_DOWNLOAD_BYTES: Final = 4 * 1024 * 1024 * 1024

@@ -65,9 +65,14 @@ def check_fields(body: Mapping[str, Any]) -> None:
         if name in body:
             integer = model_matrix.FIELD_TYPES[name] == "integer"
             check_number(name, body[name], low, high, integer=integer)
-    if "image" in body and "image_url" in body:
-        msg = "pass either image or image_url, not both"
-        raise InvalidFieldError(msg, param="image")
+    clash = model_matrix.clashing_fields(body)
+    if clash is not None:
+        msg = (
+            f"pass either {clash[0]} or {clash[1]}, not both"
+            if len(clash) == 2
+            else f"pass only one of {', '.join(clash)}"
+        )
+        raise InvalidFieldError(msg, param=clash[0])
     for name in model_matrix.DATA_URL_ONLY_FIELDS:
         if name in body:
             check_data_url(name, body[name])

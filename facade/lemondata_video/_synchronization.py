@@ -1,12 +1,14 @@
-"""The few things the async and sync halves really do differently: how to sleep, how to limit.
+"""The few things the async and sync halves really do differently: how to sleep, lock, limit.
 
-scripts/unasync turns `async_sleep` into `sleep` and `async_semaphore` into `semaphore`, so the
-async sources name what they need here and the generated sync modules get the twin. asyncio
+scripts/unasync turns `async_sleep` into `sleep`, `async_lock` into `lock` and
+`async_semaphore` into `semaphore`, so the async sources name what they need here and the
+generated sync modules get the twin. asyncio
 is imported only inside the async helpers: a sync program never loads it.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Final
@@ -35,6 +37,18 @@ def async_semaphore(limit: int) -> asyncio.Semaphore:
     import asyncio  # noqa: PLC0415  (see the module docstring)
 
     return asyncio.Semaphore(limit)
+
+
+def async_lock() -> asyncio.Lock:
+    """A lock for one event loop's tasks (the async client's live catalog fetch)."""
+    import asyncio  # noqa: PLC0415  (see the module docstring)
+
+    return asyncio.Lock()
+
+
+def lock() -> threading.Lock:
+    """A lock for threads (the sync client's live catalog fetch)."""
+    return threading.Lock()
 
 
 class _Unlimited:

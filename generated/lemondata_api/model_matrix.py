@@ -191,6 +191,8 @@ REQUIRED_INPUTS: Final[dict[str, tuple[Group, ...]]] = {
     "motion-control": (("image_url", "image"), ("video_url",)),
 }
 
+EXCLUSIVE_FIELDS: Final[tuple[Group, ...]] = (("image", "image_url"),)
+
 MODELS: Final[tuple[ModelEntry, ...]] = (
     {
         "id": "sora-2",
@@ -685,7 +687,7 @@ MODELS: Final[tuple[ModelEntry, ...]] = (
         ),
         "capabilities": ("T2V", "I2V", "Ref", "SE", "V2V", "Extend"),
         "durations": None,
-        "notes": "multimodal references",
+        "notes": "multimodal references, fast",
         "default": False,
         "audio_default": False,
         "cancellable": True,
@@ -1152,6 +1154,14 @@ def infer_operation(fields: Mapping[str, object]) -> str:
         if all(_holds(group, fields) for group in groups):
             return operation
     return DEFAULT_OPERATION
+
+
+def clashing_fields(fields: Mapping[str, object]) -> Group | None:
+    """The first group of EXCLUSIVE_FIELDS of which `fields` gives more than one, or None."""
+    for group in EXCLUSIVE_FIELDS:
+        if sum(is_present(fields.get(name)) for name in group) > 1:
+            return group
+    return None
 
 
 def missing_inputs(operation: str, fields: Mapping[str, object]) -> Group | None:

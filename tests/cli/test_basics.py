@@ -1,10 +1,12 @@
-"""`--help`, usage errors and `models`, through the real entry point; nothing here needs a server."""
+"""`--help`, usage errors and `models`, through the real entry point; `models --live` asks an emulator."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from lemondata_video.emulator import Emulator, ManualClock
 
 from .conftest import ANSI, cli_env, run
 
@@ -57,7 +59,7 @@ class TestUsageErrors:
 
 
 class TestModels:
-    """`models` prints the local matrix; it needs no key, starts no emulator and sends nothing."""
+    """`models` prints the local matrix (no key, no emulator, no request); `--live` the service's catalog."""
 
     def test_table_lists_models_with_their_operations(self) -> None:
         result = run("models", env=cli_env())
@@ -94,3 +96,53 @@ class TestModels:
     def test_piped_output_has_no_ansi_codes(self) -> None:
         result = run("models", env=cli_env(TERM="xterm-256color"))
         assert ANSI not in result.stdout + result.stderr
+
+    def test_live_with_the_emulator_shows_a_model_only_its_catalog_has(self, tmp_path: Path) -> None:
+        """`models --live --emulator` asks the built-in emulator, here given a catalog with a new model."""
+        answer = {
+            "object": "list",
+            "data": [
+                {"id": "acme-video-1", "object": "model", "owned_by": "acme",
+                 "lemondata": {"category": "video", "supported_operations": ["text-to-video"]}},
+            ],
+        }  # fmt: skip
+        path = tmp_path / "catalog.json"
+        path.write_text(json.dumps(answer), encoding="utf-8")
+        result = run("models", "--live", "--emulator", "--emulator-catalog", str(path))
+        assert result.code == 0, result.stderr
+        assert result.stdout.splitlines()[1].split() == ["acme-video-1", "acme", "text-to-video", "any", "no"]
+        listed = json.loads(
+            run("models", "--live", "--emulator", "--emulator-catalog", str(path), "--json").stdout
+        )
+        assert [m["id"] for m in listed] == ["acme-video-1"]
+
+    def test_live_against_the_service_lists_its_catalog(self) -> None:
+        """With a key and base URL, `--live` asks that service: the emulator's own (snapshot) catalog here."""
+        from lemondata_api.model_matrix import MODELS
+
+        with Emulator(clock=ManualClock()) as emu:
+            listed = json.loads(run("models", "--live", "--json", env=cli_env(emu)).stdout)
+            assert emu.stats.requests["GET /v1/models"] == 1
+        assert [m["id"] for m in listed] == [m["id"] for m in MODELS]
+
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
+            (None, "cannot read the catalog {path}: No such file or directory"),
+            (
+                "{",
+                "the catalog {path} is not JSON: Expecting property name enclosed in double quotes: "
+                "line 1 column 2 (char 1)",
+            ),
+            ("[]", "the catalog {path} is not a GET /v1/models answer (an object with a 'data' list)"),
+        ],
+    )
+    def test_a_bad_emulator_catalog_is_a_usage_error(
+        self, tmp_path: Path, content: str | None, message: str
+    ) -> None:
+        path = tmp_path / "catalog.json"
+        if content is not None:
+            path.write_text(content, encoding="utf-8")
+        result = run("models", "--live", "--emulator", "--emulator-catalog", str(path))
+        assert result.code == 2
+        assert result.stderr.splitlines()[-1] == "lemonvideo: error: " + message.format(path=path)

@@ -196,7 +196,10 @@ class TestCreatesThatEndWithoutATask:
         out_dir = tmp_path / "o"
         result = run("batch", jobs, "--out-dir", str(out_dir), "--json", env=env)
         assert result.code == 4  # API or connection error
-        message = "400 model_not_found: Model 'sora-3' not found. (did you mean 'sora-2'?)"
+        message = (
+            "400 model_not_found: Model 'sora-3' not found (did you mean 'sora-2'?) "
+            "Hint: Did you mean 'sora-2'? Use GET /v1/models to list all available models."
+        )
         assert [(r["id"], r["state"], r["error"]) for r in json.loads(result.stdout)["jobs"]] == [
             ("typo", "error", message), ("ok", "downloaded", None),
         ]  # fmt: skip

@@ -33,7 +33,8 @@ class TestStatus:
     def test_unknown_task_exits_4_with_the_server_code(self, env: dict[str, str]) -> None:
         result = run("status", "video_nope", "--json", env=env)
         assert result.code == 4
-        assert result.stderr == "lemonvideo: error: 404 async_task_not_found: Task 'video_nope' not found.\n"
+        message = "404 async_task_not_found: Task not found or no longer available."
+        assert result.stderr == f"lemonvideo: error: {message}\n"
         assert json.loads(result.stdout)["error"]["status_code"] == 404
 
 
@@ -70,7 +71,7 @@ class TestCancel:
     def test_cancels_a_queued_task(self) -> None:
         with fast_emulator(queue_seconds=3600) as emu:
             env = cli_env(emu)
-            task_id = _create(env, "--model", "seedance-1-5-pro")
+            task_id = _create(env, "--model", "seedance-1.5-pro")
             result = run("cancel", task_id, "--json", env=env)
             assert result.code == 0, result.stderr
             assert json.loads(result.stdout)["cancelled"] is True

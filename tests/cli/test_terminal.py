@@ -134,7 +134,7 @@ class TestInterruptOnATerminal:
 
     def _interrupt_and_answer(self, emu: Emulator, answer: str) -> tuple[int, str]:
         master, slave = pty.openpty()
-        argv = command("generate", PROMPT, "--model", "seedance-1-5-pro")
+        argv = command("generate", PROMPT, "--model", "seedance-1.5-pro")
         process = subprocess.Popen(
             argv, env=_terminal_env(emu), stdin=slave, stdout=subprocess.PIPE, stderr=slave
         )

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from lemondata_video.emulator import Emulator, Faults
 
-from .conftest import create, error_of
+from .conftest import assert_documented, create, error_of, triple
 from .test_lifecycle import clock_of, poll
 
 GENERATIONS = "/v1/videos/generations"
@@ -21,11 +21,11 @@ class TestErrorFaults:
     """Faults that answer with an error status."""
 
     @pytest.mark.lemondata_emulator(faults=Faults(server_error=1.0))
-    def test_server_error_is_500_envelope(self, emu: Emulator, api: httpx.Client) -> None:
-        """500 in the API's JSON envelope."""
+    def test_server_error_is_500_server_error(self, emu: Emulator, api: httpx.Client) -> None:
+        """500 in the documented shape: type ``server_error``, no code."""
         response = api.get("/v1/models")
-        assert response.status_code == 500
-        assert error_of(response)["code"] == "internal_error"
+        assert_documented(response, "GET /v1/models")
+        assert response.json() == {"error": {"message": "Internal server error.", "type": "server_error"}}
         assert emu.stats.faults["server_error"] == 1
 
     @pytest.mark.lemondata_emulator(faults=Faults(bad_gateway=1.0))
@@ -36,13 +36,57 @@ class TestErrorFaults:
         assert response.headers["content-type"].startswith("text/html")
         assert "<html>" in response.text
 
+    @pytest.mark.lemondata_emulator(faults=Faults(upstream_error=1.0))
+    def test_upstream_error_is_502_with_upstream(self, api: httpx.Client) -> None:
+        """The documented 502: type ``upstream_error``, retryable, with what the provider answered."""
+        response = api.get("/v1/tasks/video_x")
+        assert_documented(response, "GET /v1/tasks/{task_id}")
+        assert response.json() == {
+            "error": {
+                "message": "The upstream provider returned an error.",
+                "type": "upstream_error",
+                "retryable": True,
+                "upstream": {"status": 500, "message": "Internal error"},
+            }
+        }
+
     @pytest.mark.lemondata_emulator(faults=Faults(unavailable=1.0, retry_after=7))
-    def test_unavailable_is_503_with_retry_after(self, api: httpx.Client) -> None:
-        """Retry-After in the header and in the body."""
+    def test_unavailable_is_503_all_channels_failed_with_retry_after(self, api: httpx.Client) -> None:
+        """Retry-After in the header and in the body; retryable."""
         response = api.get("/v1/models")
-        assert response.status_code == 503
+        assert_documented(response, "GET /v1/models")
         assert response.headers["retry-after"] == "7"
-        assert error_of(response)["retry_after"] == 7
+        assert response.json() == {
+            "error": {
+                "message": "All channels failed for this request; retry later.",
+                "type": "server_error",
+                "code": "all_channels_failed",
+                "retryable": True,
+                "retry_after": 7,
+            }
+        }
+
+    @pytest.mark.lemondata_emulator(faults=Faults(no_channel=1.0))
+    def test_no_channel_is_503_all_channels_failed_not_retryable(self, api: httpx.Client) -> None:
+        """When no channel exists the 503 says ``retryable: false`` and sends no Retry-After."""
+        response = api.post(GENERATIONS, json=BODY)
+        assert_documented(response, "POST /v1/videos/generations")
+        assert "retry-after" not in response.headers
+        assert response.json() == {
+            "error": {
+                "message": "All channels failed: no channel is available for this model.",
+                "type": "server_error",
+                "code": "all_channels_failed",
+                "retryable": False,
+            }
+        }
+
+    @pytest.mark.lemondata_emulator(faults=Faults(timeout=1.0))
+    def test_timeout_is_504_timeout_error(self, api: httpx.Client) -> None:
+        """The documented 504: type ``timeout_error``, no code."""
+        response = api.get("/v1/pricing")
+        assert_documented(response, "GET /v1/pricing")
+        assert response.json() == {"error": {"message": "Request timed out.", "type": "timeout_error"}}
 
     @pytest.mark.lemondata_emulator(faults=Faults(rate_limit_storm=1.0, storm_length=4, max_faults=4))
     def test_rate_limit_storm_is_n_consecutive_429s(self, emu: Emulator, api: httpx.Client) -> None:
@@ -50,7 +94,14 @@ class TestErrorFaults:
         statuses = [api.get("/v1/models") for _ in range(6)]
         assert [response.status_code for response in statuses] == [429, 429, 429, 429, 200, 200]
         assert statuses[0].headers["retry-after"] == "1"
-        assert error_of(statuses[0])["code"] == "rate_limit_exceeded"
+        assert_documented(statuses[0], "GET /v1/models")
+        assert error_of(statuses[0]) == {
+            "message": "Rate limit exceeded. Please retry after 1 seconds.",
+            "type": "rate_limit_exceeded",
+            "code": "rate_limit_exceeded",
+            "retryable": True,
+            "retry_after": 1,
+        }
         assert emu.stats.faults["rate_limit_storm"] == 4
 
     @pytest.mark.lemondata_emulator(faults=Faults(latency=1.0, latency_seconds=0.3))
@@ -163,7 +214,9 @@ class TestRateLimit:
         reset = int(responses[0].headers["x-ratelimit-reset"])
         assert reset == int(clock.now()) + 40
         assert responses[3].headers["retry-after"] == "40"
-        assert error_of(responses[3])["code"] == "rate_limit_exceeded"
+        assert triple(responses[3]) == (429, "rate_limit_exceeded", "rate_limit_exceeded")
+        assert error_of(responses[3])["message"] == "Rate limit exceeded. Please retry after 40 seconds."
+        assert (error_of(responses[3])["retryable"], error_of(responses[3])["retry_after"]) == (True, 40)
         clock.advance(40)
         assert api.get("/v1/models").status_code == 200
 

@@ -6,7 +6,13 @@ import httpx
 import pytest
 from lemondata_video.emulator import Emulator, ManualClock
 
-from .conftest import create, error_of
+from .conftest import assert_documented, create, error_of, triple
+
+TASK_NOT_FOUND = {
+    "message": "Task not found or no longer available.",
+    "type": "invalid_request_error",
+    "code": "async_task_not_found",
+}
 
 
 def poll(api: httpx.Client, task_id: str) -> dict[str, object]:
@@ -33,10 +39,18 @@ class TestLifecycle:
         """Progress rises while processing; the result is on the file host origin."""
         created = create(api)
         task_id = str(created["task_id"])
-        assert created["status"] == "pending"
-        assert created["poll_url"] == f"/v1/tasks/{task_id}"
+        assert created == {
+            "id": task_id,
+            "task_id": task_id,
+            "poll_url": f"/v1/tasks/{task_id}",
+            "status": "pending",
+            "model": "sora-2",
+            "created": int(clock_of(emu).now()),
+        }
         assert task_id.startswith("video_")
-        assert poll(api, task_id)["status"] == "pending"
+        queued = api.get(f"/v1/tasks/{task_id}")
+        assert_documented(queued, "GET /v1/tasks/{task_id}")
+        assert queued.json() == {**created, "progress": 0, "updated": created["created"]}
         clock_of(emu).advance(2)
         seen = []
         for _ in range(5):
@@ -45,13 +59,27 @@ class TestLifecycle:
             seen.append(task["progress"])
             clock_of(emu).advance(2)
         assert seen == sorted(seen) and seen[0] < seen[-1] < 100
-        task = poll(api, task_id)
-        assert (task["status"], task["progress"]) == ("completed", 100)
-        assert str(task["video_url"]).startswith(emu.file_host_url + "/")
-        assert task["video"] == {"url": task["video_url"], "duration": 5, "width": 1280, "height": 720}
-        assert task["created"] == int(clock_of(emu).now()) - 12 and task["updated"] == task["created"] + 12  # type: ignore[operator]
-        assert str(task["billing_transaction_id"]).startswith("txn_")
-        assert httpx.get(str(task["video_url"])).status_code == 200
+        done = api.get(f"/v1/tasks/{task_id}")
+        assert_documented(done, "GET /v1/tasks/{task_id}")
+        task = done.json()
+        url = f"{emu.file_host_url}/files/{task_id}.mp4"
+        assert (
+            task
+            == {
+                "id": task_id,
+                "task_id": task_id,
+                "poll_url": f"/v1/tasks/{task_id}",
+                "status": "completed",
+                "progress": 100,
+                "model": "sora-2",
+                "created": created["created"],
+                "updated": created["created"] + 12,  # type: ignore[operator]
+                "video_url": url,
+                "video": {"url": url, "duration": 5, "width": 1280, "height": 720},
+                "billing_transaction_id": f"txn_{task_id[6:18]}",
+            }
+        )
+        assert httpx.get(url).status_code == 200
 
     def test_video_metadata_follows_duration_resolution_and_aspect_ratio(
         self, emu: Emulator, api: httpx.Client
@@ -69,7 +97,8 @@ class TestLifecycle:
         clock_of(emu).advance(60)
         task = poll(api, task_id)
         assert task["status"] == "failed"
-        assert task["error"] and "video_url" not in task
+        assert task["error"] == "The provider failed to generate the video (emulated failure)."
+        assert not {"video_url", "video", "billing_transaction_id", "cancelled"} & task.keys()
 
     @pytest.mark.lemondata_emulator(failure_rate=0.5, seed=7)
     def test_failure_rate_is_a_seeded_share(self, emu: Emulator, api: httpx.Client) -> None:
@@ -83,10 +112,10 @@ class TestLifecycle:
         report_progress={"sora-2": False}, task_seconds={"sora-2": 100, "veo3": 1}
     )
     def test_progress_and_durations_can_be_set_per_model(self, emu: Emulator, api: httpx.Client) -> None:
-        """sora-2 reports no progress (null) and runs 100 s; veo3 reports progress and runs 1 s."""
+        """sora-2 reports no progress (the key is left out) and runs 100 s; veo3 reports it and runs 1 s."""
         sora, veo = (str(create(api, model=model)["task_id"]) for model in ("sora-2", "veo3"))
         clock_of(emu).advance(3)
-        assert (poll(api, sora)["status"], poll(api, sora)["progress"]) == ("processing", None)
+        assert poll(api, sora)["status"] == "processing" and "progress" not in poll(api, sora)
         assert (poll(api, veo)["status"], poll(api, veo)["progress"]) == ("completed", 100)
 
     @pytest.mark.lemondata_emulator(task_seconds=lambda model: 1 if model.startswith("veo") else 50)
@@ -97,38 +126,52 @@ class TestLifecycle:
         assert [poll(api, task_id)["status"] for task_id in (sora, veo)] == ["processing", "completed"]
 
     def test_unknown_task_is_404_on_both_paths(self, api: httpx.Client) -> None:
-        """Canonical and legacy paths answer ``async_task_not_found``."""
-        for path in ("/v1/tasks/video_nope", "/v1/videos/generations/video_nope"):
-            response = api.get(path)
+        """Canonical and legacy paths answer the documented 404: exact message, no ``param``."""
+        for path in ("/v1/tasks/{task_id}", "/v1/videos/generations/{task_id}"):
+            response = api.get(path.format(task_id="video_nope"))
             assert response.status_code == 404
-            assert (error_of(response)["code"], error_of(response)["param"]) == (
-                "async_task_not_found",
-                "task_id",
-            )
+            assert response.json() == {"error": TASK_NOT_FOUND}
+            assert_documented(response, f"GET {path}")
 
     @pytest.mark.lemondata_emulator(api_keys=["sk-alice", "sk-bob"])
     def test_tasks_belong_to_their_key(self, emu: Emulator, api: httpx.Client) -> None:
         """Another key cannot read (404) or cancel (403) the task."""
-        task_id = str(create(api, model="seedance-1-5-pro")["task_id"])
+        task_id = str(create(api, model="seedance-1.5-pro")["task_id"])
         bob = {"Authorization": "Bearer sk-bob"}
-        assert httpx.get(f"{emu.base_url}/v1/tasks/{task_id}", headers=bob).status_code == 404
+        read = httpx.get(f"{emu.base_url}/v1/tasks/{task_id}", headers=bob)
+        assert (read.status_code, read.json()) == (404, {"error": TASK_NOT_FOUND})
         response = httpx.delete(f"{emu.base_url}/v1/tasks/{task_id}", headers=bob)
-        assert (response.status_code, error_of(response)["code"]) == (403, "access_denied")
+        assert response.status_code == 403
+        assert error_of(response) == {
+            "message": "Access to resource denied.",
+            "type": "access_denied",
+            "code": "access_denied",
+        }
 
 
 class TestLegacyPath:
     """GET /v1/videos/generations/{task_id}."""
 
     def test_legacy_shape_has_task_id_created_at_completed_at(self, emu: Emulator, api: httpx.Client) -> None:
-        """No ``id``/``created``/``updated``; ``completed_at`` is null until the task ends."""
+        """The spec's legacy example: no ``id``/``created``/``updated``; ``completed_at`` once it ends."""
         task_id = str(create(api)["task_id"])
-        running = api.get(f"/v1/videos/generations/{task_id}").json()
-        assert not {"id", "created", "updated"} & running.keys()
-        assert running["task_id"] == task_id and running["completed_at"] is None
+        created = int(clock_of(emu).now())
+        running = api.get(f"/v1/videos/generations/{task_id}")
+        assert_documented(running, "GET /v1/videos/generations/{task_id}")
+        assert running.json() == {
+            "task_id": task_id, "status": "pending", "model": "sora-2", "progress": 0, "created_at": created,
+        }  # fmt: skip
         clock_of(emu).advance(60)
         done = api.get(f"/v1/videos/generations/{task_id}").json()
-        assert done["status"] == "completed"
-        assert done["completed_at"] - done["created_at"] == 6 and done["video_url"]
+        assert done == {
+            "task_id": task_id,
+            "status": "completed",
+            "model": "sora-2",
+            "progress": 100,
+            "video_url": f"{emu.file_host_url}/files/{task_id}.mp4",
+            "created_at": created,
+            "completed_at": created + 6,
+        }
 
 
 class TestPollUrl:
@@ -149,72 +192,72 @@ class TestPollUrl:
 
 
 class TestCancel:
-    """DELETE /v1/tasks/{task_id}: Seedance tasks, while pending only."""
+    """DELETE /v1/tasks/{task_id}: queued tasks of the models marked cancellable in the matrix only."""
 
+    @pytest.mark.parametrize("model", ["seedance-1.5-pro", "seedance-2.0", "seedance-2.0-fast"])
     @pytest.mark.lemondata_emulator(queue_seconds=10)
-    def test_pending_seedance_task_is_cancelled(self, emu: Emulator, api: httpx.Client) -> None:
-        """The answer is the task, failed and cancelled; poll_url keeps working."""
-        task_id = str(create(api, model="seedance-1-5-pro")["task_id"])
-        response = api.delete(f"/v1/tasks/{task_id}")
-        assert response.status_code == 200
-        task = response.json()
-        assert (task["status"], task["cancelled"], task["cancellation_status"]) == (
-            "failed",
-            True,
-            "cancelled",
-        )
-        assert task["error"]
-        clock_of(emu).advance(60)
-        assert poll(api, task_id)["cancelled"] is True and poll(api, task_id)["status"] == "failed"
-        again = api.delete(f"/v1/tasks/{task_id}")
-        assert (again.status_code, error_of(again)["code"]) == (409, "task_not_cancellable")
-
-    def test_model_that_cannot_cancel_is_400_unsupported_task_cancel(self, api: httpx.Client) -> None:
-        """sora-2 tasks cannot be cancelled at all."""
-        response = api.delete(f"/v1/tasks/{create(api)['task_id']}")
-        assert (response.status_code, error_of(response)["code"]) == (400, "unsupported_task_cancel")
-
-    @pytest.mark.parametrize("seconds", [1.5, 60])
-    def test_running_or_finished_task_is_409_task_not_cancellable(
-        self, emu: Emulator, api: httpx.Client, seconds: float
+    def test_pending_task_of_a_cancellable_model_is_cancelled(
+        self, emu: Emulator, api: httpx.Client, model: str
     ) -> None:
-        """Once out of the queue the task cannot be cancelled."""
-        task_id = str(create(api, model="seedance-1-0-pro")["task_id"])
+        """The documented answer (no model or timestamps); a later GET shows it failed and cancelled."""
+        created = create(api, model=model)
+        task_id = str(created["task_id"])
+        response = api.delete(f"/v1/tasks/{task_id}")
+        assert_documented(response, "DELETE /v1/tasks/{task_id}")
+        assert response.json() == {
+            "id": task_id,
+            "task_id": task_id,
+            "poll_url": f"/v1/tasks/{task_id}",
+            "status": "failed",
+            "cancelled": True,
+            "cancellation_status": "cancelled",
+            "error": "Task cancelled by user.",
+        }
+        clock_of(emu).advance(60)
+        later = api.get(f"/v1/tasks/{task_id}")
+        assert_documented(later, "GET /v1/tasks/{task_id}")
+        assert later.json() == {
+            **response.json(),
+            "progress": 0,
+            "model": model,
+            "created": created["created"],
+            "updated": created["created"],
+        }
+        again = api.delete(f"/v1/tasks/{task_id}")
+        assert again.json() == {
+            "error": {
+                "message": "Task is already cancelled and can no longer be cancelled.",
+                "code": "task_not_cancellable",
+            }
+        }
+
+    @pytest.mark.parametrize("model", ["sora-2", "seedance-1-5-pro", "seedance-2-0", "seedance-1-0-pro"])
+    def test_model_that_cannot_cancel_is_400_unsupported_task_cancel(
+        self, api: httpx.Client, model: str
+    ) -> None:
+        """Only the three documented ids cancel; the seed page's dash-spelled Seedance ids do not."""
+        response = api.delete(f"/v1/tasks/{create(api, model=model)['task_id']}")
+        assert_documented(response, "DELETE /v1/tasks/{task_id}")
+        assert error_of(response) == {
+            "message": "Cancellation is only supported for queued Seedance tasks; "
+            f"tasks of model '{model}' cannot be cancelled.",
+            "type": "invalid_request_error",
+            "code": "unsupported_task_cancel",
+        }
+
+    @pytest.mark.parametrize(("seconds", "status"), [(1.5, "processing"), (60, "completed")])
+    def test_running_or_finished_task_is_409_task_not_cancellable(
+        self, emu: Emulator, api: httpx.Client, seconds: float, status: str
+    ) -> None:
+        """Once out of the queue the task cannot be cancelled (the documented 409 has no type)."""
+        task_id = str(create(api, model="seedance-2.0")["task_id"])
         clock_of(emu).advance(seconds)
         response = api.delete(f"/v1/tasks/{task_id}")
-        assert (response.status_code, error_of(response)["code"]) == (409, "task_not_cancellable")
+        assert_documented(response, "DELETE /v1/tasks/{task_id}")
+        assert triple(response) == (409, None, "task_not_cancellable")
+        assert error_of(response)["message"] == f"Task is already {status} and can no longer be cancelled."
 
     def test_unknown_task_is_404(self, api: httpx.Client) -> None:
         """Cancelling a task that does not exist."""
         response = api.delete("/v1/tasks/video_missing")
-        assert (response.status_code, error_of(response)["code"]) == (404, "async_task_not_found")
-
-
-class TestModels:
-    """GET /v1/models and /v1/models/{model}."""
-
-    def test_list_is_the_matrix_and_category_filters_it(self, api: httpx.Client) -> None:
-        """``category=video`` keeps every model; another category keeps none."""
-        from lemondata_api.model_matrix import MODELS
-
-        listed = api.get("/v1/models", params={"category": "video"}).json()
-        assert [model["id"] for model in listed["data"]] == [entry["id"] for entry in MODELS]
-        assert api.get("/v1/models", params={"category": "image"}).json()["data"] == []
-        recommended = api.get("/v1/models", params={"recommended_for": "video"}).json()["data"]
-        assert recommended[0]["id"] == "sora-2"
-
-    def test_model_details_carry_operations_and_flags(self, api: httpx.Client) -> None:
-        """The per-model contract comes from the matrix."""
-        model = api.get("/v1/models/hailuo-2.3-fast").json()
-        assert model["lemondata"]["supported_operations"] == ["image-to-video"]
-        assert model["lemondata"]["capability_flags"]["image_to_video"] is True
-        assert model["lemondata"]["capability_flags"]["text_to_video"] is False
-
-    def test_unknown_model_is_404_with_did_you_mean(self, api: httpx.Client) -> None:
-        """The spec's NotFound answer."""
-        response = api.get("/v1/models/sora-3")
-        assert response.status_code == 404
-        assert (error_of(response)["code"], error_of(response)["did_you_mean"]) == (
-            "model_not_found",
-            "sora-2",
-        )
+        assert (response.status_code, response.json()) == (404, {"error": TASK_NOT_FOUND})

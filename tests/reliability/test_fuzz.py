@@ -108,7 +108,8 @@ def recording_client(handler: Any, sent: list[httpx.Request]) -> VideoClient:
         return response
 
     http = httpx.Client(transport=httpx.MockTransport(record))
-    return VideoClient(api_key=KEY, base_url=BASE, http_client=http, max_retries=1)
+    # catalog_ttl=0: the snapshot alone decides here (the live catalog has its own tests).
+    return VideoClient(api_key=KEY, base_url=BASE, http_client=http, max_retries=1, catalog_ttl=0)
 
 
 class TestCreateArguments:

@@ -34,7 +34,9 @@ from ._sdk import (
 from .conftest import SAMPLE_MP4
 
 EXAMPLE_TASK = "video_abc123"
-EXAMPLE_FILE_HOST = "files.lemondata.cc"
+# The first create example (the newest revision's answer) names this task.
+CREATED_TASK = "ldtask_0f8e2b7c4d9a41e6b3c5d7f9a1b2c3d4"
+EXAMPLE_FILE_HOST = "cdn.lemondata.cc"
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +89,10 @@ class TestPrismMock:
             ) as client,
         ):
             task = client.create("a cat on a skateboard", model="sora-2", duration=4, aspect_ratio="16:9")
-            assert (task.id, task.status) == (EXAMPLE_TASK, TaskStatus.PENDING)
+            assert (task.id, task.status) == (CREATED_TASK, TaskStatus.PENDING)
+            queued = client.get(task)
+            assert (queued.status, queued.model) == (TaskStatus.PENDING, "seedance-1.5-pro")
+            prefer.value = "example=processing"
             running = client.get(task)
             assert (running.status, running.progress) == (TaskStatus.PROCESSING, 42.0)
 
@@ -96,7 +101,7 @@ class TestPrismMock:
                 task, clock=lambda: fake_now[0], sleep=lambda s: fake_now.__setitem__(0, fake_now[0] + s)
             )
             assert done.status is TaskStatus.COMPLETED
-            assert done.video_url == f"https://{EXAMPLE_FILE_HOST}/{EXAMPLE_TASK}.mp4"
+            assert done.video_url == f"https://{EXAMPLE_FILE_HOST}/videos/{EXAMPLE_TASK}.mp4"
             saved = client.download(done, tmp_path)
             assert saved == tmp_path / f"{EXAMPLE_TASK}.mp4"
             assert saved.read_bytes() == SAMPLE_MP4
@@ -130,7 +135,28 @@ class TestPrismMock:
                 "veo3.1",
                 {"start_image": "https://example.com/a.png", "end_image": "https://example.com/b.png"},
             ),
-            ("viduq2-pro", {"reference_images": ["https://example.com/r.png"], "reference_role": "style"}),
+            (
+                "viduq2-pro",
+                {"reference_images": ["https://example.com/r.png"], "reference_image_type": "style"},
+            ),
+            ("veo3.1", {"referenceImages": ["https://example.com/r.png"], "referenceImageType": "asset"}),
+            (
+                "kling-3.0-motion-control",
+                {"image_url": "https://example.com/s.png", "video_url": "https://example.com/m.mp4"},
+            ),
+            ("kling-video-extend", {"task_id": "video_abc123", "extend_at": 5, "extend_times": "1"}),
+            (
+                "seedance-2.0",
+                {
+                    "reference_images": ["https://example.com/r.png"],
+                    "video_urls": ["https://example.com/v.mp4"],
+                    "audio_urls": ["https://example.com/a.mp3"],
+                },
+            ),
+            (
+                "topaz-video-upscale",
+                {"video_url": "https://example.com/in.mp4", "watermark": False, "seed": 2**40},
+            ),
             ("seedance-2-0", {"video_url": "https://example.com/in.mp4", "operation": "video-extension"}),
             ("kling-video", {"image": "data:image/png;base64,iVBORw0KGgo=", "fps": 24, "cfg_scale": 7.5}),
             ("sora-2", {"negative_prompt": "blur", "seed": 7, "motion_strength": 0.5, "user": "u-1"}),
@@ -147,17 +173,19 @@ class TestPrismMock:
                 api_key="sk-prism-mock-key-0001", base_url=mock_server.url, http_client=http
             ) as client,
         ):
-            assert client.create("a slow pan over a lake", model=model, **fields).id == EXAMPLE_TASK
+            assert client.create("a slow pan over a lake", model=model, **fields).id == CREATED_TASK
         assert mock_server.violations[before:] == []
 
     def test_the_harness_sees_a_violation(self, mock_server: _prism.Prism) -> None:
-        """A create without a prompt, sent around the façade, is reported: the checks can fail."""
+        """A create with fps out of range, sent around the façade, is reported: the checks can fail."""
         before = len(mock_server.violations)
         with mock_server.http_client(base_url=mock_server.url) as http:
             http.post(
-                "/v1/videos/generations", json={"model": "sora-2"}, headers={"Authorization": "Bearer k"}
+                "/v1/videos/generations",
+                json={"model": "sora-2", "prompt": "a cat", "fps": 500},
+                headers={"Authorization": "Bearer k"},
             )
-        assert any("prompt" in v for v in mock_server.violations[before:])
+        assert any("fps" in v for v in mock_server.violations[before:])
 
 
 class TestPrismProxy:
@@ -206,12 +234,12 @@ def walk_complete(video: VideoClient, clock: ManualClock, tmp_path: Path) -> Non
 
 
 def walk_cancel(video: VideoClient, clock: ManualClock) -> None:
-    queued = video.create("a queued fox", model="seedance-1-5-pro")
+    queued = video.create("a queued fox", model="seedance-1.5-pro")
     cancelled = video.cancel(queued)
     assert cancelled.cancelled and cancelled.status is TaskStatus.FAILED
     with pytest.raises(TaskCancelledError):
         video.wait(queued, clock=clock.now, sleep=clock.advance)
-    running = video.create("a running fox", model="seedance-1-5-pro")
+    running = video.create("a running fox", model="seedance-1.5-pro")
     clock.advance(3)
     with pytest.raises(ConflictError):
         video.cancel(running)

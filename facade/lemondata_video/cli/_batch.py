@@ -122,7 +122,7 @@ def run_batch(args: argparse.Namespace, out: Output) -> int:
     try:
         _check_journal(jobs, journal.records(), out_dir)
         board = Board(jobs, out.stderr)
-        with connect(emulator=args.emulator, out=out) as conn:
+        with connect(emulator=args.emulator, out=out, catalog=args.emulator_catalog) as conn:
             try:
                 asyncio.run(_run_all(args, conn, jobs, journal, board))
             except KeyboardInterrupt:

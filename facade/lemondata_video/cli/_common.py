@@ -11,9 +11,8 @@ from .._client import VideoClient
 from .._exceptions import (
     DownloadError,
     DownloadExistsError,
-    TaskCancelledError,
-    TaskFailedError,
     WaitTimeoutError,
+    ended_error,
 )
 from .._task import Task, TaskStatus
 from ._connect import Connection
@@ -83,12 +82,9 @@ def check_target(out: str | None, *, overwrite: bool) -> None:
 
 
 def raise_for_outcome(task: Task) -> Task:
-    """`task` if it completed; TaskCancelledError or TaskFailedError otherwise."""
+    """`task` if it completed; TaskCancelledError, TaskExpiredError or TaskFailedError otherwise."""
     if task.status is TaskStatus.FAILED:
-        kind = TaskCancelledError if task.cancelled else TaskFailedError
-        reason = task.error or ("cancelled" if task.cancelled else "no reason given")
-        msg = f"task {task.id} {'was cancelled' if task.cancelled else 'failed'}: {reason}"
-        raise kind(msg, task=task)
+        raise ended_error(task)
     return task
 
 

@@ -6,11 +6,13 @@ sped up so a task takes a few seconds; it forgets its tasks when the command end
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Final
+from pathlib import Path
+from typing import Any, Final
 
 import httpx
 
@@ -41,8 +43,11 @@ class Connection:
 
 
 @contextmanager
-def connect(*, emulator: bool, out: Output) -> Iterator[Connection]:
-    """The connection a command uses; starts (and stops) an in-process emulator when asked or keyless."""
+def connect(*, emulator: bool, out: Output, catalog: str | None = None) -> Iterator[Connection]:
+    """The connection a command uses; starts (and stops) an in-process emulator when asked or keyless.
+
+    `catalog`, a JSON file with a `GET /v1/models` answer, is the built-in emulator's catalog.
+    """
     key = os.environ.get(API_KEY_ENV) or None
     if not emulator and key is not None:
         base_url = os.environ.get(BASE_URL_ENV) or None
@@ -55,8 +60,26 @@ def connect(*, emulator: bool, out: Output) -> Iterator[Connection]:
         out.notice("using the built-in emulator (--emulator): tasks are simulated, nothing is billed")
     else:
         out.notice(f"{API_KEY_ENV} is not set; using the built-in emulator (simulated tasks, no billing)")
-    with _embedded() as conn:
+    with _embedded(catalog) as conn:
         yield conn
+
+
+def read_catalog(path: str | None) -> dict[str, Any] | None:
+    """The JSON of a `GET /v1/models` answer for the emulator, or a one-line CLIError saying what is wrong."""
+    if path is None:
+        return None
+    try:
+        answer = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        msg = f"cannot read the catalog {path}: {exc.strerror or exc}"
+        raise CLIError(msg, code=USAGE) from exc
+    except ValueError as exc:
+        msg = f"the catalog {path} is not JSON: {exc}"
+        raise CLIError(msg, code=USAGE) from exc
+    if not isinstance(answer, dict) or not isinstance(answer.get("data"), list):
+        msg = f"the catalog {path} is not a GET /v1/models answer (an object with a 'data' list)"
+        raise CLIError(msg, code=USAGE)
+    return answer
 
 
 def _is_local(base_url: str) -> bool:
@@ -67,7 +90,7 @@ def _is_local(base_url: str) -> bool:
 
 
 @contextmanager
-def _embedded() -> Iterator[Connection]:
+def _embedded(catalog: str | None) -> Iterator[Connection]:
     try:
         from ..emulator import Emulator, RealClock  # noqa: PLC0415 - an optional extra, loaded on demand
     except ImportError as exc:
@@ -80,6 +103,7 @@ def _embedded() -> Iterator[Connection]:
         clock=RealClock(EMULATOR_TIME_SCALE),
         task_seconds=EMULATOR_TASK_SECONDS,
         queue_seconds=EMULATOR_QUEUE_SECONDS,
+        catalog=read_catalog(catalog),
     )
     with emulator:
         yield Connection(

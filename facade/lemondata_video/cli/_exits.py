@@ -42,6 +42,7 @@ exit codes:
 LIBRARY_TO_CLI: Final = (
     ("Pass allow_unknown_model=True", "Pass --allow-unknown-model"),
     ("client.models() lists", "`lemonvideo models` lists"),
+    ("client.models(live=True) lists", "`lemonvideo models --live` lists"),
     ("overwrite=True", "--overwrite"),
 )
 

@@ -100,7 +100,10 @@ def run_generate(args: argparse.Namespace, out: Output) -> int:
     fields = fields_from_args(args)
     if not args.no_wait:
         check_target(args.out, overwrite=args.overwrite)
-    with connect(emulator=args.emulator, out=out) as conn, client_for(conn) as client:
+    with (
+        connect(emulator=args.emulator, out=out, catalog=args.emulator_catalog) as conn,
+        client_for(conn) as client,
+    ):
         task = _submit(client, args.prompt, fields, out)
         if args.no_wait:
             out.result(task_json(task), f"{task.id}\n{task.poll_url or ''}")

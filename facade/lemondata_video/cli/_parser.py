@@ -39,7 +39,7 @@ HELP: Final = {
     "wait": "wait for a task (and download it with --out)",
     "cancel": "cancel a task that has not started",
     "download": "download a completed task's video",
-    "models": "list the models and what they can do (no request)",
+    "models": "list the models and what they can do (no request; --live asks the service)",
     "batch": "run a JSONL file of jobs, resumable after a crash",
     "emulator": "run the local emulator in the foreground",
     "api": "send any request to the service with the configured key; print the answer",
@@ -60,6 +60,11 @@ def _common() -> argparse.ArgumentParser:
         "--emulator",
         action="store_true",
         help="run against an in-process emulator (the default when no key is set)",
+    )
+    common.add_argument(
+        "--emulator-catalog",
+        metavar="FILE",
+        help="the built-in emulator serves this GET /v1/models answer (JSON) as its catalog",
     )
     return common
 
@@ -133,6 +138,11 @@ def _add_others(
     models = _sub(subs, "models", [common])
     models.add_argument("--operation", help="only models that can do this operation")
     models.add_argument("--provider", help="only models of this provider (case-insensitive)")
+    models.add_argument(
+        "--live",
+        action="store_true",
+        help="ask the service's catalog (GET /v1/models) instead of the snapshot",
+    )
 
     batch = _sub(subs, "batch", [common], BATCH_EPILOG)
     batch.add_argument("jobs", metavar="JOBS.jsonl", help="one JSON job per line")
@@ -158,6 +168,8 @@ def _add_others(
     )
     _add_timeout(batch)
 
+
+def _add_emulator(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     emulator = _sub(subs, "emulator", [])
     emulator.add_argument(
         "--port", type=int, default=DEFAULT_EMULATOR_PORT, help="API port (0: any free port)"
@@ -165,8 +177,9 @@ def _add_others(
     emulator.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     emulator.add_argument("--time-scale", type=float, default=1.0, help="emulated seconds per real second")
     emulator.add_argument("--json", action="store_true", help="print the URL and key as one JSON line")
-
-    add_api_options(_sub(subs, "api", [common]))
+    emulator.add_argument(
+        "--catalog", metavar="FILE", help="serve this GET /v1/models answer (JSON) as the catalog"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -182,4 +195,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_generate(subs, common)
     _add_task_commands(subs, common)
     _add_others(subs, common)
+    _add_emulator(subs)
+    add_api_options(_sub(subs, "api", [common]))
     return parser

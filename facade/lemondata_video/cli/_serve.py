@@ -8,6 +8,7 @@ import json
 import threading
 from typing import TYPE_CHECKING
 
+from ._connect import read_catalog
 from ._exits import OK, USAGE, CLIError
 from ._output import Output
 
@@ -26,10 +27,19 @@ def run_emulator(args: argparse.Namespace, out: Output) -> int:
     try:
         if not args.json:
             with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a foreground server ends
-                serve(port=args.port, host=args.host, time_scale=args.time_scale, out=out.stdout)
+                serve(
+                    port=args.port,
+                    host=args.host,
+                    time_scale=args.time_scale,
+                    catalog=read_catalog(args.catalog),
+                    out=out.stdout,
+                )
             return OK
         with contextlib.suppress(KeyboardInterrupt):
-            _serve_json(Emulator(port=args.port, host=args.host, clock=RealClock(args.time_scale)), out)
+            catalog = read_catalog(args.catalog)
+            clock = RealClock(args.time_scale)
+            emulator = Emulator(port=args.port, host=args.host, clock=clock, catalog=catalog)
+            _serve_json(emulator, out)
     except OSError as exc:
         msg = f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}; choose another --port"
         raise CLIError(msg, code=USAGE) from exc

@@ -23,7 +23,10 @@ def run_task_command(args: argparse.Namespace, out: Output) -> int:
     """Run `status`, `wait`, `cancel` or `download` on `args.task_id`."""
     out_path = getattr(args, "out", None)
     check_target(out_path, overwrite=getattr(args, "overwrite", False))
-    with connect(emulator=args.emulator, out=out) as conn, client_for(conn) as client:
+    with (
+        connect(emulator=args.emulator, out=out, catalog=args.emulator_catalog) as conn,
+        client_for(conn) as client,
+    ):
         if args.command == "status":
             task = client.get(args.task_id)
             out.result(task_json(task), task_text(task))

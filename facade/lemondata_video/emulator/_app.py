@@ -17,11 +17,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import _errors as e
-from ._catalog import BY_ID, find_model, list_payload, model_payload
-from ._context import Context, DropConnection, enter, json_response
+from ._context import Context, DropConnection, enter, json_response, rate_limited
 from ._faults import DROP_AFTER_CREATE, MALFORMED_JSON
 from ._operations import documented_routes
-from ._render import created_payload, frame_size, legacy_payload, task_payload
+from ._pricing import model_pricing, pricing_list
+from ._render import cancelled_payload, created_payload, frame_size, legacy_payload, task_payload
 from ._state import PENDING, Task
 from ._validation import validate_create
 
@@ -32,14 +32,14 @@ Handler = Callable[[Request, str], Awaitable[Any]]
 def _authenticate(request: Request, keys: frozenset[str]) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != BEARER or not token.strip():
-        raise e.ApiError(401, e.MSG_MISSING_API_KEY, type_=e.AUTHENTICATION_ERROR, code="invalid_api_key")
+        raise e.ApiError(401, e.MSG_MISSING_API_KEY, type_=e.INVALID_API_KEY, code=e.CODE_INVALID_API_KEY)
     if token.strip() not in keys:
-        raise e.ApiError(401, e.MSG_INVALID_API_KEY, type_=e.AUTHENTICATION_ERROR, code="invalid_api_key")
+        raise e.ApiError(401, e.MSG_INVALID_API_KEY, type_=e.INVALID_API_KEY, code=e.CODE_INVALID_API_KEY)
     return token.strip()
 
 
 async def _read_json(request: Request, limit: int) -> object:
-    too_large = e.ApiError(413, e.MSG_PAYLOAD_TOO_LARGE.format(limit=limit), code="payload_too_large")
+    too_large = e.ApiError(413, e.MSG_PAYLOAD_TOO_LARGE.format(limit=limit), code=e.CODE_PAYLOAD_TOO_LARGE)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise too_large
@@ -51,7 +51,7 @@ async def _read_json(request: Request, limit: int) -> object:
     try:
         return json.loads(bytes(body))
     except (ValueError, RecursionError) as exc:
-        raise e.invalid(e.MSG_INVALID_JSON.format(detail=exc), param=None, code="invalid_json") from exc
+        raise e.invalid(e.MSG_INVALID_JSON.format(detail=exc), param=None) from exc
 
 
 def endpoint(ctx: Context, route: str, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -67,15 +67,7 @@ def endpoint(ctx: Context, route: str, handler: Handler) -> Callable[[Request], 
             verdict = ctx.limiter.hit(key)
             headers = verdict.headers()
             if not verdict.allowed:
-                message = e.MSG_RATE_LIMITED.format(seconds=verdict.retry_after)
-                raise e.ApiError(
-                    429,
-                    message,
-                    type_=e.RATE_LIMIT_ERROR,
-                    code="rate_limit_exceeded",
-                    retryable=True,
-                    retry_after=verdict.retry_after,
-                )
+                raise rate_limited(verdict.retry_after)
             body = await handler(request, key)
         except e.ApiError as error:
             return error.response(headers)
@@ -90,29 +82,15 @@ def build_api_app(ctx: Context) -> Starlette:
     """The API ASGI app over the emulator's shared context."""
 
     def owned_task(request: Request, key: str, *, forbid: bool = False) -> Task:
-        task_id = request.path_params["task_id"]
-        task = ctx.store.get(task_id)
+        task = ctx.store.get(request.path_params["task_id"])
         if task is not None and task.owner != key and forbid:
-            raise e.ApiError(
-                403,
-                e.MSG_TASK_FORBIDDEN.format(task_id=task_id),
-                type_=e.PERMISSION_ERROR,
-                code="access_denied",
-                param="task_id",
-            )
+            raise e.ApiError(403, e.MSG_ACCESS_DENIED, type_=e.ACCESS_DENIED, code=e.CODE_ACCESS_DENIED)
         if task is None or task.owner != key:
-            message = e.MSG_TASK_NOT_FOUND.format(task_id=task_id)
-            raise e.ApiError(404, message, code="async_task_not_found", param="task_id")
+            raise e.ApiError(404, e.MSG_TASK_NOT_FOUND, code=e.CODE_TASK_NOT_FOUND)
         return task
 
-    def show(task: Task) -> dict[str, Any]:
-        now = ctx.clock.now()
-        return task_payload(
-            task, now=now, poll_url=ctx.poll_url_for(task.id), file_url=ctx.file_url_for(task.id)
-        )
-
     async def create(request: Request, key: str) -> Any:
-        spec = validate_create(await _read_json(request, ctx.max_body_bytes))
+        spec = validate_create(await _read_json(request, ctx.max_body_bytes), ctx.catalog)
         size = frame_size(spec.resolution, spec.aspect_ratio)
         task = ctx.store.create(
             owner=key, model=spec.model, operation=spec.operation, duration=spec.duration, size=size
@@ -121,49 +99,53 @@ def build_api_app(ctx: Context) -> Starlette:
         return created_payload(task, ctx.poll_url_for(task.id))
 
     async def get_task(request: Request, key: str) -> Any:
-        return show(owned_task(request, key))
+        task = owned_task(request, key)
+        now, poll_url, file_url = ctx.clock.now(), ctx.poll_url_for(task.id), ctx.file_url_for(task.id)
+        return task_payload(task, now=now, poll_url=poll_url, file_url=file_url)
 
     async def get_legacy(request: Request, key: str) -> Any:
         task = owned_task(request, key)
-        now = ctx.clock.now()
-        return legacy_payload(
-            task, now=now, poll_url=ctx.poll_url_for(task.id), file_url=ctx.file_url_for(task.id)
-        )
+        return legacy_payload(task, now=ctx.clock.now(), file_url=ctx.file_url_for(task.id))
 
     async def cancel(request: Request, key: str) -> Any:
         task = owned_task(request, key, forbid=True)
-        if not BY_ID[task.model]["cancellable"]:
-            raise e.ApiError(
-                400, e.MSG_CANCEL_UNSUPPORTED.format(model=task.model), code="unsupported_task_cancel"
-            )
+        if not ctx.catalog.find(task.model)["cancellable"]:
+            message = e.MSG_CANCEL_UNSUPPORTED.format(model=task.model)
+            raise e.ApiError(400, message, code=e.CODE_CANCEL_UNSUPPORTED)
         status = task.status_at(ctx.clock.now())
         if status != PENDING or task.cancelled_at is not None:
             shown = "cancelled" if task.cancelled_at is not None else status
-            message = e.MSG_NOT_CANCELLABLE.format(task_id=task.id, status=shown)
-            raise e.ApiError(409, message, code="task_not_cancellable", param="task_id")
+            raise e.ApiError(
+                409, e.MSG_NOT_CANCELLABLE.format(status=shown), type_=None, code=e.CODE_NOT_CANCELLABLE
+            )
         ctx.store.cancel(task)
-        return show(task)
+        return cancelled_payload(task, ctx.poll_url_for(task.id))
 
     async def list_models(request: Request, key: str) -> Any:
-        params = request.query_params
-        return list_payload(params.get("category"), params.get("recommended_for"))
+        return ctx.catalog.listing(request.query_params)
 
     async def get_model(request: Request, key: str) -> Any:
-        return model_payload(find_model(request.path_params["model"], status=404))
+        return ctx.catalog.detail(ctx.catalog.find(request.path_params["model"], status=404))
 
+    async def get_pricing(request: Request, key: str) -> Any:
+        return model_pricing(ctx.catalog.find(request.path_params["model"], status=404))
+
+    async def list_pricing(request: Request, key: str) -> Any:
+        return pricing_list(request.query_params, ctx.catalog.entries)
+
+    handlers: list[tuple[str, str, Handler]] = [
+        ("POST", "/v1/videos/generations", create),
+        ("GET", "/v1/videos/generations/{task_id}", get_legacy),
+        ("GET", "/v1/tasks/{task_id}", get_task),
+        ("DELETE", "/v1/tasks/{task_id}", cancel),
+        ("GET", "/v1/models", list_models),
+        ("GET", "/v1/models/{model}", get_model),
+        ("GET", "/v1/models/{model}/pricing", get_pricing),
+        ("GET", "/v1/pricing", list_pricing),
+    ]
     routes = [
-        Route(
-            "/v1/videos/generations", endpoint(ctx, "POST /v1/videos/generations", create), methods=["POST"]
-        ),
-        Route(
-            "/v1/videos/generations/{task_id}",
-            endpoint(ctx, "GET /v1/videos/generations/{task_id}", get_legacy),
-            methods=["GET"],
-        ),
-        Route("/v1/tasks/{task_id}", endpoint(ctx, "GET /v1/tasks/{task_id}", get_task), methods=["GET"]),
-        Route("/v1/tasks/{task_id}", endpoint(ctx, "DELETE /v1/tasks/{task_id}", cancel), methods=["DELETE"]),
-        Route("/v1/models", endpoint(ctx, "GET /v1/models", list_models), methods=["GET"]),
-        Route("/v1/models/{model}", endpoint(ctx, "GET /v1/models/{model}", get_model), methods=["GET"]),
+        Route(path, endpoint(ctx, f"{method} {path}", handler), methods=[method])
+        for method, path, handler in handlers
     ]
     served = {f"{method} {route.path}" for route in routes for method in route.methods or ()}
     routes += documented_routes(served, lambda name, handler: endpoint(ctx, name, handler))

@@ -13,13 +13,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from . import _errors as e
+from ._catalog import SNAPSHOT, Catalog
 from ._clock import Clock
 from ._faults import (
     BAD_GATEWAY,
     DROP_BEFORE,
+    ERROR_KINDS,
+    NO_CHANNEL,
     RATE_LIMIT_STORM,
-    SERVER_ERROR,
+    TIMEOUT,
     UNAVAILABLE,
+    UPSTREAM_ERROR,
     FaultInjector,
 )
 from ._ratelimit import RateLimiter
@@ -48,6 +52,7 @@ class Context:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     api_url: str = ""
     file_host_url: str = ""
+    catalog: Catalog = SNAPSHOT
 
     def poll_url_for(self, task_id: str) -> str:
         """The ``poll_url`` of a task: relative, absolute on this origin, or on the configured origin."""
@@ -62,14 +67,16 @@ class Context:
         return f"{self.file_host_url}/files/{task_id}.mp4"
 
     def exception_handlers(self) -> Mapping[Any, Any]:
-        """Starlette handlers that put routing errors (404, 405) in the API's envelope."""
+        """Starlette handlers that answer an unknown route or method with a 404 in the API's envelope.
+
+        The docs name no code for it, so there is none; 405 is not among the documented statuses.
+        """
 
         async def http_error(request: Request, exc: Exception) -> Response:
             assert isinstance(exc, HTTPException)
             self.stats.requests[f"{request.method} <unmatched>"] += 1
-            template = e.MSG_METHOD_NOT_ALLOWED if exc.status_code == 405 else e.MSG_ROUTE_NOT_FOUND
-            message = template.format(method=request.method, path=request.url.path)
-            return e.ApiError(exc.status_code, message, code="not_found", param=None).response()
+            message = e.MSG_ROUTE_NOT_FOUND.format(method=request.method, path=request.url.path)
+            return e.ApiError(404, message).response()
 
         return {HTTPException: http_error}
 
@@ -85,17 +92,34 @@ class DropConnection(Response):
         await self.ctx.connections.drop(scope, receive)
 
 
-def _fault_response(kind: str, retry_after: int) -> Response:
-    if kind == BAD_GATEWAY:
-        return Response(e.BAD_GATEWAY_HTML, status_code=502, media_type="text/html")
+def fault_error(kind: str, retry_after: int) -> e.ApiError:
+    """The documented error answer an injected fault of ``kind`` sends (not ``bad_gateway``)."""
+    if kind == UPSTREAM_ERROR:
+        upstream = {"status": 500, "message": e.MSG_UPSTREAM_DETAIL}
+        return e.ApiError(502, e.MSG_UPSTREAM, type_=e.UPSTREAM_ERROR, retryable=True, upstream=upstream)
     if kind == UNAVAILABLE:
-        error = e.ApiError(
-            503, e.MSG_UNAVAILABLE, type_=e.SERVER_ERROR, code="service_unavailable",
-            retryable=True, retry_after=retry_after,
+        return e.ApiError(
+            503, e.MSG_CHANNELS_FAILED, type_=e.SERVER_ERROR, code=e.CODE_ALL_CHANNELS_FAILED,
+            retryable=True, retry_after=retry_after, headers={"Retry-After": str(retry_after)},
         )  # fmt: skip
-        return error.response({"Retry-After": str(retry_after)})
-    error = e.ApiError(500, e.MSG_INTERNAL, type_=e.SERVER_ERROR, code="internal_error", retryable=True)
-    return error.response()
+    if kind == NO_CHANNEL:
+        return e.ApiError(
+            503, e.MSG_NO_CHANNEL, type_=e.SERVER_ERROR, code=e.CODE_ALL_CHANNELS_FAILED, retryable=False
+        )
+    if kind == TIMEOUT:
+        return e.ApiError(504, e.MSG_TIMEOUT, type_=e.TIMEOUT_ERROR)
+    if kind == RATE_LIMIT_STORM:
+        return rate_limited(retry_after)
+    return e.ApiError(500, e.MSG_INTERNAL, type_=e.SERVER_ERROR)
+
+
+def rate_limited(seconds: int) -> e.ApiError:
+    """The documented 429: ``rate_limit_exceeded``, retryable, with ``retry_after`` and ``Retry-After``."""
+    return e.ApiError(
+        429, e.MSG_RATE_LIMITED.format(seconds=seconds), type_=e.RATE_LIMIT_EXCEEDED,
+        code=e.CODE_RATE_LIMIT_EXCEEDED, retryable=True, retry_after=seconds,
+        headers={"Retry-After": str(seconds)},
+    )  # fmt: skip
 
 
 async def enter(request: Request, ctx: Context, route: str) -> Response | str | None:
@@ -114,17 +138,13 @@ async def enter(request: Request, ctx: Context, route: str) -> Response | str | 
     ctx.stats.faults[decision.kind] += 1
     if decision.kind == DROP_BEFORE:
         return DropConnection(ctx)
-    if decision.kind in (SERVER_ERROR, BAD_GATEWAY, UNAVAILABLE):
-        return _fault_response(decision.kind, decision.retry_after)
+    if decision.kind == BAD_GATEWAY:
+        return Response(e.BAD_GATEWAY_HTML, status_code=502, media_type="text/html")
+    if decision.kind in ERROR_KINDS:
+        return fault_error(decision.kind, decision.retry_after).response()
     if decision.kind == RATE_LIMIT_STORM:
-        verdict = ctx.limiter.peek()
-        seconds = decision.retry_after
-        error = e.ApiError(
-            429, e.MSG_RATE_LIMITED.format(seconds=seconds), type_=e.RATE_LIMIT_ERROR,
-            code="rate_limit_exceeded", retryable=True, retry_after=seconds,
-        )  # fmt: skip
-        headers = {**verdict.headers(), "X-RateLimit-Remaining": "0", "Retry-After": str(seconds)}
-        return error.response(headers)
+        headers = {**ctx.limiter.peek().headers(), "X-RateLimit-Remaining": "0"}
+        return fault_error(RATE_LIMIT_STORM, decision.retry_after).response(headers)
     return decision.kind
 
 

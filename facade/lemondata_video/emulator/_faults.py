@@ -15,6 +15,9 @@ FILE_ROUTES: Final = ("GET /files/{name}", "GET /blob/{size}")
 SERVER_ERROR: Final = "server_error"
 BAD_GATEWAY: Final = "bad_gateway"
 UNAVAILABLE: Final = "unavailable"
+UPSTREAM_ERROR: Final = "upstream_error"
+NO_CHANNEL: Final = "no_channel"
+TIMEOUT: Final = "timeout"
 RATE_LIMIT_STORM: Final = "rate_limit_storm"
 DROP_BEFORE: Final = "drop_before"
 DROP_AFTER_CREATE: Final = "drop_after_create"
@@ -22,10 +25,12 @@ MALFORMED_JSON: Final = "malformed_json"
 TRUNCATED_DOWNLOAD: Final = "truncated_download"
 LATENCY: Final = "latency"
 
+# Faults answered with an error status before the request is handled.
+ERROR_KINDS: Final = (SERVER_ERROR, BAD_GATEWAY, UNAVAILABLE, UPSTREAM_ERROR, NO_CHANNEL, TIMEOUT)
 # Drawn in this order from one uniform number, so at most one of them hits a request.
 EXCLUSIVE_KINDS: Final = (
-    DROP_BEFORE, SERVER_ERROR, BAD_GATEWAY, UNAVAILABLE, RATE_LIMIT_STORM,
-    MALFORMED_JSON, DROP_AFTER_CREATE, TRUNCATED_DOWNLOAD,
+    DROP_BEFORE, SERVER_ERROR, BAD_GATEWAY, UNAVAILABLE, UPSTREAM_ERROR, NO_CHANNEL, TIMEOUT,
+    RATE_LIMIT_STORM, MALFORMED_JSON, DROP_AFTER_CREATE, TRUNCATED_DOWNLOAD,
 )  # fmt: skip
 FILE_KINDS: Final = frozenset(
     {DROP_BEFORE, SERVER_ERROR, BAD_GATEWAY, UNAVAILABLE, RATE_LIMIT_STORM, TRUNCATED_DOWNLOAD}
@@ -36,6 +41,12 @@ FILE_KINDS: Final = frozenset(
 class Faults:
     """Probabilities (0 to 1) of each fault per request on ``routes`` (``None``: every route).
 
+    Error answers, in the documented envelope: ``server_error`` (500 ``server_error``),
+    ``upstream_error`` (502 ``upstream_error`` with ``upstream``), ``unavailable`` (503
+    ``all_channels_failed``, ``retryable: true``, ``Retry-After``), ``no_channel`` (503
+    ``all_channels_failed``, ``retryable: false``), ``timeout`` (504 ``timeout_error``) and
+    ``rate_limit_storm`` (429 ``rate_limit_exceeded``); ``bad_gateway`` is a proxy's HTML 502 page.
+
     The exclusive faults' probabilities must add up to at most 1; ``latency`` is drawn on its own
     and delays the request by ``latency_seconds`` of real time. A ``rate_limit_storm`` answers the
     next ``storm_length`` requests with 429. After ``max_faults`` injections the rule goes quiet.
@@ -44,6 +55,9 @@ class Faults:
     server_error: float = 0.0
     bad_gateway: float = 0.0
     unavailable: float = 0.0
+    upstream_error: float = 0.0
+    no_channel: float = 0.0
+    timeout: float = 0.0
     rate_limit_storm: float = 0.0
     drop_before: float = 0.0
     drop_after_create: float = 0.0

@@ -1,4 +1,7 @@
-"""The file host: a second origin without auth, serving task results and blobs with Range support."""
+"""The file host: a second origin without auth, serving task results and blobs with Range support.
+
+Its own errors (404, 416) are plain text, as a CDN sends them; injected faults use the API's envelope.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from typing import Final
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -68,8 +71,9 @@ async def _serve(request: Request, ctx: Context, route: str, name: str, source: 
         span = parse_range(request.headers.get("range"), source.size)
     except UnsatisfiableRangeError:
         message = e.MSG_RANGE_NOT_SATISFIABLE.format(range=request.headers.get("range"), size=source.size)
-        error = e.ApiError(416, message, code="range_not_satisfiable", param="Range")
-        return error.response({"Content-Range": f"bytes */{source.size}"})
+        return PlainTextResponse(
+            message, status_code=416, headers={"Content-Range": f"bytes */{source.size}"}
+        )
     status = 200 if span is None else 206
     truncate = decision == "truncated_download"
     return BodyResponse(
@@ -78,9 +82,8 @@ async def _serve(request: Request, ctx: Context, route: str, name: str, source: 
 
 
 def _not_found(name: str) -> Response:
-    return e.ApiError(
-        404, e.MSG_FILE_NOT_FOUND.format(name=name), code="file_not_found", param=None
-    ).response()
+    """A file host's 404: plain text, as from a CDN; the API's envelope and codes are not its own."""
+    return PlainTextResponse(e.MSG_FILE_NOT_FOUND.format(name=name), status_code=404)
 
 
 def file_host_app(ctx: Context) -> Starlette:

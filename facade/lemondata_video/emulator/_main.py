@@ -8,6 +8,7 @@ import threading
 from collections.abc import Sequence
 from typing import TextIO
 
+from ._catalog import CatalogSource
 from ._clock import RealClock
 from ._server import DEFAULT_HOST, Emulator
 
@@ -20,6 +21,7 @@ def serve(
     api_key: str | None = None,
     time_scale: float = 1.0,
     failure_rate: float = 0.0,
+    catalog: CatalogSource | None = None,
     out: TextIO | None = None,
     stop: threading.Event | None = None,
 ) -> None:
@@ -32,6 +34,7 @@ def serve(
         api_keys=[api_key] if api_key else None,
         clock=RealClock(time_scale),
         failure_rate=failure_rate,
+        catalog=catalog,
     )
     with emulator:
         print(f"LemonData emulator at {emulator.base_url}", file=out)
@@ -60,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--time-scale", type=float, default=1.0, help="emulated seconds per real second")
     parser.add_argument("--failure-rate", type=float, default=0.0, help="share of tasks that fail (0-1)")
+    parser.add_argument("--catalog", metavar="FILE", help="a GET /v1/models answer (JSON) to serve")
     args = parser.parse_args(argv)
     serve(
         port=args.port,
@@ -68,5 +72,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         api_key=args.api_key,
         time_scale=args.time_scale,
         failure_rate=args.failure_rate,
+        catalog=args.catalog,
     )
     return 0

@@ -31,14 +31,27 @@ def frame_size(resolution: str | None, aspect_ratio: str | None) -> tuple[int, i
 
 
 def created_payload(task: Task, poll_url: str) -> dict[str, Any]:
-    """The answer to a create request."""
+    """The answer to a create request, as the newest revision documents it (``id`` and ``created``)."""
     return {
         "id": task.id,
         "task_id": task.id,
         "poll_url": poll_url,
         "status": PENDING,
         "model": task.model,
-        "created_at": int(task.created),
+        "created": int(task.created),
+    }
+
+
+def cancelled_payload(task: Task, poll_url: str) -> dict[str, Any]:
+    """The answer to a cancel: the identity, the failed status and the reason; no model or timestamps."""
+    return {
+        "id": task.id,
+        "task_id": task.id,
+        "poll_url": poll_url,
+        "status": FAILED,
+        "cancelled": True,
+        "cancellation_status": "cancelled",
+        "error": MSG_CANCELLED_REASON,
     }
 
 
@@ -52,43 +65,46 @@ def _changed_at(task: Task, status: str, now: float) -> float:
     return now
 
 
-def task_payload(task: Task, *, now: float, poll_url: str, file_url: str) -> dict[str, Any]:
-    """The task on the canonical path, at emulated time ``now``."""
-    status = task.status_at(now)
-    body: dict[str, Any] = {
-        "id": task.id,
-        "task_id": task.id,
-        "poll_url": poll_url,
-        "object": "video.task",
-        "status": status,
-        "model": task.model,
-        "progress": task.progress_at(now) if task.reports_progress else None,
-        "created": int(task.created),
-        "updated": int(_changed_at(task, status, now)),
-    }
+def _outcome(task: Task, status: str, file_url: str) -> dict[str, Any]:
+    """The fields a finished task adds: the reason of a failure, or the video and the settlement."""
     if task.cancelled_at is not None:
-        body.update(cancelled=True, cancellation_status="cancelled", error=MSG_CANCELLED_REASON)
-        body["progress"] = 0 if task.reports_progress else None
-    elif status == FAILED:
-        body["error"] = MSG_TASK_FAILED
-    elif status == COMPLETED:
-        video = {
-            "url": file_url,
-            "duration": task.duration or DEFAULT_DURATION,
-            "width": task.width,
-            "height": task.height,
-        }
-        body.update(video_url=file_url, video=video, billing_transaction_id=f"txn_{task.id[6:18]}")
+        return {"cancelled": True, "cancellation_status": "cancelled", "error": MSG_CANCELLED_REASON}
+    if status == FAILED:
+        return {"error": MSG_TASK_FAILED}
+    if status != COMPLETED:
+        return {}
+    video = {
+        "url": file_url,
+        "duration": task.duration or DEFAULT_DURATION,
+        "width": task.width,
+        "height": task.height,
+    }
+    return {"video_url": file_url, "video": video, "billing_transaction_id": f"txn_{task.id[6:18]}"}
+
+
+def task_payload(task: Task, *, now: float, poll_url: str, file_url: str) -> dict[str, Any]:
+    """The task on the canonical path at emulated time ``now``; ``progress`` only when reported."""
+    status = task.status_at(now)
+    body: dict[str, Any] = {"id": task.id, "task_id": task.id, "poll_url": poll_url, "status": status}
+    if task.reports_progress:
+        body["progress"] = 0 if task.cancelled_at is not None else task.progress_at(now)
+    body.update(model=task.model, created=int(task.created), updated=int(_changed_at(task, status, now)))
+    body.update(_outcome(task, status, file_url))
     return body
 
 
-def legacy_payload(task: Task, *, now: float, poll_url: str, file_url: str) -> dict[str, Any]:
-    """The task on the legacy path: ``task_id``, ``created_at``, ``completed_at`` for ``id``, ``created``."""
-    body = task_payload(task, now=now, poll_url=poll_url, file_url=file_url)
-    status = body["status"]
-    terminal = status in (COMPLETED, FAILED)
-    body["created_at"] = body.pop("created")
-    body["completed_at"] = body.pop("updated") if terminal else None
-    body.pop("updated", None)
-    del body["id"]
+def legacy_payload(task: Task, *, now: float, file_url: str) -> dict[str, Any]:
+    """The task on the legacy path, as its first revision shows it: ``task_id``, ``created_at``,
+    ``completed_at`` (once finished) and ``video_url``; no ``id``, ``poll_url`` or ``updated``."""
+    status = task.status_at(now)
+    body: dict[str, Any] = {"task_id": task.id, "status": status, "model": task.model}
+    if task.reports_progress:
+        body["progress"] = 0 if task.cancelled_at is not None else task.progress_at(now)
+    outcome = _outcome(task, status, file_url)
+    outcome.pop("video", None)
+    outcome.pop("billing_transaction_id", None)
+    body.update(outcome)
+    body["created_at"] = int(task.created)
+    if status in (COMPLETED, FAILED):
+        body["completed_at"] = int(_changed_at(task, status, now))
     return body

@@ -14,6 +14,7 @@ from typing import Final
 import uvicorn
 
 from ._app import build_api_app
+from ._catalog import SNAPSHOT, Catalog, CatalogSource
 from ._clock import Clock, RealClock
 from ._context import DEFAULT_MAX_BODY_BYTES, RELATIVE, Context
 from ._faults import FaultInjector, Faults
@@ -45,6 +46,8 @@ class Emulator:
         poll_url: ``"relative"`` (``/v1/tasks/{id}``), ``"absolute"`` (on this origin) or another origin.
         rate_limit: requests per emulated minute and key.
         faults: one or more ``Faults`` rules; change them later with ``set_faults``.
+        catalog: a ``GET /v1/models`` answer (a dict, or a path to its JSON file) to serve and to
+            validate creates against instead of the spec's matrix.
     """
 
     def __init__(
@@ -64,6 +67,7 @@ class Emulator:
         rate_limit: int = DEFAULT_RATE_LIMIT,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         faults: Faults | Sequence[Faults] | None = None,
+        catalog: CatalogSource | None = None,
     ) -> None:
         keys = list(api_keys) if api_keys else [f"sk-emulator-{secrets.token_hex(16)}"]
         self.host, self._ports = host, (port, file_port)
@@ -82,6 +86,7 @@ class Emulator:
             sample=sample_mp4(),
             poll_url=poll_url,
             max_body_bytes=max_body_bytes,
+            catalog=SNAPSHOT if catalog is None else Catalog.from_answer(catalog),
         )
         self._servers: list[uvicorn.Server] = []
         self._thread: threading.Thread | None = None

@@ -15,7 +15,7 @@ from typing import Any, Final
 from lemondata_api import model_matrix as mm
 
 from . import _errors as e
-from ._catalog import find_model, models_doing
+from ._catalog import SNAPSHOT, Catalog
 
 URI_PATTERN: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 JSON_TYPES: Final[dict[str, str]] = {
@@ -55,7 +55,7 @@ def infer_operation(body: dict[str, Any]) -> str:
     return mm.infer_operation(canonical(body))
 
 
-def validate_create(raw: object) -> CreateRequest:
+def validate_create(raw: object, catalog: Catalog = SNAPSHOT) -> CreateRequest:
     """Check a decoded create body field by field, then against the model matrix.
 
     Raises:
@@ -66,11 +66,14 @@ def validate_create(raw: object) -> CreateRequest:
     body = canonical(raw)
     _check_types(body)
     _check_values(body)
+    clash = mm.clashing_fields(body)
+    if clash is not None:
+        raise e.invalid(e.MSG_EXCLUSIVE.format(fields="', '".join(clash)), param=clash[0])
     model_id = body.get("model", mm.DEFAULT_MODEL)
-    entry = find_model(model_id)
+    entry = catalog.find(model_id)
     operation = body.get("operation") or mm.infer_operation(body)
     if operation not in entry["operations"]:
-        others = ", ".join(models_doing(operation)) or "none"
+        others = ", ".join(catalog.doing(operation)) or "none"
         message = e.MSG_UNSUPPORTED_OPERATION.format(
             model=model_id, operation=operation, supported=", ".join(entry["operations"]), others=others
         )

@@ -1,0 +1,1 @@
+"""Cross-cutting contract tests: spec examples, a second generator, schema gates, inference."""
