@@ -10,7 +10,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lemondata_video import _download, _output_file
+from lemondata_video import _download, _download_job, _output_file
 from lemondata_video.emulator import Emulator, Faults, ManualClock
 
 from ._sdk import DownloadError, DownloadExistsError, Task, VideoClient
@@ -65,7 +65,7 @@ def pauses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         seen.append(attempt)
         return 0.0
 
-    monkeypatch.setattr(_download, "_delay", no_wait)
+    monkeypatch.setattr(_download_job, "_delay", no_wait)
     return seen
 
 

@@ -1,6 +1,6 @@
 """The API app: routes of the spec, with auth, rate limits and faults applied in the service's order.
 
-Tasks and models have stateful handlers here; every other operation of the spec answers its
+Tasks, models and prices have stateful handlers here; any other operation of the spec answers its
 documented example (`_operations`). `build_api_app` is longer than 40 lines: its handlers are
 closures over the shared context, each a few lines, read as the table of the routes below them.
 """
