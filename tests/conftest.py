@@ -1,17 +1,28 @@
 """Shared helpers for the client tests: a fake clock, task payloads, and one driver per client flavour.
 
 `Driver` runs the same call on VideoClient or AsyncVideoClient, so behaviour tests are
-written once and run for both (`driver` fixture, ids `sync` and `async`).
+written once and run for both (`driver` fixture, ids `sync` and `async`). `redis_url` and
+`postgres_url` are a real redis-server and PostgreSQL on loopback (tests/services.py): the ones
+scripts/test started for the run, or ones this session starts and stops.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import sys
+import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from lemondata_video import AsyncVideoClient, Task, VideoClient
+
+sys.path.insert(0, str(Path(__file__).parent))
+import journals
+import services  # tests/services.py, which scripts/test also runs as a script
 
 KEY = "sk-test-secret-0123456789abcdef"
 BASE = "https://api.lemondata.cc"
@@ -112,3 +123,63 @@ def clock() -> FakeClock:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server on 127.0.0.1 (scripts/test's, or one started for this session)."""
+    given = os.environ.get(services.REDIS_ENV)
+    if given:
+        yield given
+        return
+    directory = tmp_path_factory.mktemp("redis")
+    try:
+        yield services.start_redis(directory)
+    finally:
+        services.stop_redis(directory)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL on 127.0.0.1 (scripts/test's, or one started for this session)."""
+    given = os.environ.get(services.POSTGRES_ENV)
+    if given:
+        yield given
+        return
+    directory = tmp_path_factory.mktemp("postgres")
+    try:
+        yield services.start_postgres(directory)
+    finally:
+        services.stop_postgres(directory)
+
+
+@contextlib.contextmanager
+def fresh_database(server: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL at `server`, dropped afterwards; yields its URL."""
+    import psycopg
+
+    name = f"batch_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{server.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as db:
+            db.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def postgres_journal(postgres_url: str) -> Iterator[journals.PostgresJournal]:
+    """A PostgreSQL journal in a database of its own."""
+    with fresh_database(postgres_url) as url:
+        yield journals.PostgresJournal(url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def journal_backend(request: pytest.FixtureRequest) -> Iterator[journals.SqliteJournal]:
+    """Each journal of `batch` in turn: SQLite in --out-dir, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield journals.SqliteJournal()
+        return
+    with fresh_database(request.getfixturevalue("postgres_url")) as url:
+        yield journals.PostgresJournal(url)

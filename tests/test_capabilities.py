@@ -9,7 +9,17 @@ from typing import Any
 import pytest
 from lemondata_api import model_matrix
 from lemondata_video import _inputs
-from lemondata_video._capabilities import MODELS, ModelInfo, build_request, infer_operation, list_models
+from lemondata_video._capabilities import (
+    MODELS,
+    ModelInfo,
+    _check_field_name,
+    build_request,
+    infer_operation,
+    list_models,
+)
+from lemondata_video._capabilities import (
+    RESERVED_FIELDS as RESERVED,
+)
 from lemondata_video._exceptions import (
     CapabilityError,
     InvalidFieldError,
@@ -413,6 +423,27 @@ class TestModelChecks:
 
 class TestFieldChecks:
     """Ranges, types and shapes of single fields."""
+
+    @pytest.mark.parametrize(
+        "name",
+        sorted((set(model_matrix.REQUEST_FIELDS) | set(model_matrix.FIELD_ALIASES)) - RESERVED),
+    )
+    def test_no_documented_field_or_alias_is_taken_for_a_typo(self, name: str) -> None:
+        """reference_image_type, video_urls, audio_url(s), task_id, ... and the camelCase aliases pass."""
+        _check_field_name(name)
+
+    @pytest.mark.parametrize(
+        ("typo", "field"),
+        [
+            ("reference_image_typ", "reference_image_type"),
+            ("video_url_s", "video_urls"),
+            ("extend_time", "extend_times"),
+        ],
+    )
+    def test_a_near_miss_of_a_new_field_is_still_a_typo(self, typo: str, field: str) -> None:
+        rejects(
+            InvalidFieldError, f"unknown field {typo!r}; did you mean {field!r}?", param=typo, **{typo: "x"}
+        )
 
     @pytest.mark.parametrize(
         ("fields", "message", "param"),

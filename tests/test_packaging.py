@@ -93,7 +93,7 @@ class TestCleanInstall:
         assert result.returncode == 0, result.stderr
         version, models, api_typed, video_typed = result.stdout.split()
         assert version == "0.1.0"
-        assert models == "37"
+        assert models == "60"
         for marker in (api_typed, video_typed):
             assert Path(marker).is_file()
             assert Path(marker).is_relative_to(clean_venv.parent.parent)

@@ -17,6 +17,7 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    BudgetUnavailableError,
     CapabilityError,
     ConflictError,
     DownloadError,
@@ -45,12 +46,15 @@ if TYPE_CHECKING:
     from ._async_client import AsyncVideoClient
     from ._capabilities import ModelInfo
     from ._client import VideoClient
-    from ._ratelimit import RequestBudget
+    from ._ratelimit import Budget, RequestBudget
+    from ._redis_budget import RedisBudget
 
 __version__ = VERSION
 _LAZY = {
     "AsyncVideoClient": "._async_client",
+    "Budget": "._ratelimit",
     "ModelInfo": "._capabilities",
+    "RedisBudget": "._redis_budget",
     "RequestBudget": "._ratelimit",
     "VideoClient": "._client",
 }
@@ -62,6 +66,8 @@ __all__ = [
     "AsyncVideoClient",
     "AuthenticationError",
     "BadRequestError",
+    "Budget",
+    "BudgetUnavailableError",
     "CapabilityError",
     "ConflictError",
     "DownloadError",
@@ -74,6 +80,7 @@ __all__ = [
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedisBudget",
     "RequestBudget",
     "RequestValidationError",
     "ServerError",

@@ -24,7 +24,7 @@ from . import _synchronization as _sync
 from ._body import check_json
 from ._config import logger, mask_key, resolve_api_key, resolve_base_url
 from ._constants import DEFAULT_CATALOG_TTL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_CONNECTIONS
-from ._ratelimit import RequestBudget, budget_of
+from ._ratelimit import Budget, budget_of
 from ._retry import retry_delay, should_retry
 
 if TYPE_CHECKING:
@@ -41,8 +41,8 @@ class APIClient:
     LEMONDATA_BASE_URL. A given `http_client` sends the API's requests with its own
     transport, default headers, timeouts and hooks; it is not changed (several clients may
     share it) and is left open on close. `file_http_client` fetches results from the file
-    host and never carries the key. `rate_limit` (requests per minute, or a RequestBudget
-    shared by several clients) paces every request to the API, retries and polls included.
+    host and never carries the key. `rate_limit` (requests per minute, or a RequestBudget or
+    RedisBudget shared by several clients) paces every request to the API, retries and polls included.
     `allow_unknown_models` and `catalog_ttl` (how long the live model catalog is kept; 0
     turns live checks off) are for the video methods of the subclasses.
     """
@@ -57,7 +57,7 @@ class APIClient:
         allow_unknown_models: bool = False,
         http_client: httpx.Client | None = None,
         file_http_client: httpx.Client | None = None,
-        rate_limit: float | RequestBudget | None = None,
+        rate_limit: float | Budget | None = None,
         catalog_ttl: float = DEFAULT_CATALOG_TTL,
     ) -> None:
         key = resolve_api_key(api_key)

@@ -13,7 +13,8 @@ LemonDataError
 │   ├── ServerError             5xx (and non-standard codes such as 520)
 │   └── UnexpectedResponseError a 2xx that is not the JSON the spec describes
 ├── APIConnectionError          no usable answer (refused, reset, dropped)
-│   └── APITimeoutError         the request timed out
+│   ├── APITimeoutError         the request timed out
+│   └── BudgetUnavailableError  the shared request budget's Redis cannot be reached (nothing was sent)
 ├── TaskMayExistError           a create was sent and failed afterwards: a task may exist
 ├── RequestValidationError      (also ValueError) bad input, nothing was sent
 │   ├── UnknownModelError
@@ -149,6 +150,10 @@ class APIConnectionError(LemonDataError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
+
+
+class BudgetUnavailableError(APIConnectionError):
+    """The Redis server that keeps a shared request budget cannot be reached; the request was not sent."""
 
 
 class TaskMayExistError(LemonDataError):

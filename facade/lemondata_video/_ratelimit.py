@@ -11,6 +11,10 @@ Requests are spaced evenly, one every `60 / per_minute` seconds, with no burst b
 default: a burst after a quiet spell could put more than `per_minute` requests into one
 of the service's fixed windows. The clock and both sleeps are injectable, so tests and
 time-scaled benchmarks run minutes of budget in milliseconds.
+
+`Budget` is what a client's `rate_limit=` accepts besides a number: any object that waits
+its caller's turn, sync and async. `RedisBudget` (`_redis_budget.py`) is the other one, the
+same schedule kept in Redis for clients in several processes and hosts.
 """
 
 from __future__ import annotations
@@ -19,10 +23,21 @@ import math
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import Final
+from typing import Final, Protocol, runtime_checkable
 
 SECONDS_PER_MINUTE: Final = 60.0
 DEFAULT_BURST: Final = 1
+
+
+@runtime_checkable
+class Budget(Protocol):
+    """What a client's `rate_limit=` takes: `acquire()` and `aacquire()` return when one request may go."""
+
+    def acquire(self) -> None:
+        """Wait (blocking) until the caller may send one request."""
+
+    async def aacquire(self) -> None:
+        """Wait (in the event loop) until the caller may send one request."""
 
 
 class RequestBudget:
@@ -94,8 +109,8 @@ class RequestBudget:
         return f"RequestBudget(per_minute={self.per_minute:g})"
 
 
-def budget_of(rate_limit: float | RequestBudget | None) -> RequestBudget | None:
+def budget_of(rate_limit: float | Budget | None) -> Budget | None:
     """A client's `rate_limit`: None for no pacing, a number of requests per minute, or a shared budget."""
-    if rate_limit is None or isinstance(rate_limit, RequestBudget):
+    if rate_limit is None or isinstance(rate_limit, Budget):
         return rate_limit
     return RequestBudget(rate_limit)

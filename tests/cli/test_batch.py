@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from journals import SqliteJournal
 from lemondata_video.cli import _journal as jn
 from lemondata_video.emulator import Emulator, Faults, RealClock
 from lemondata_video.emulator._faults import CREATE_ROUTE
@@ -118,83 +119,93 @@ class TestBatchRun:
 
 
 class TestUnknownOutcome:
-    """A create whose answer was lost is reported, never silently resent."""
+    """A create whose answer was lost is reported, never silently resent (on either journal)."""
 
     def test_lost_answer_is_unknown_until_resubmit_is_asked(
-        self, emu: Emulator, env: dict[str, str], tmp_path: Path
+        self, emu: Emulator, env: dict[str, str], tmp_path: Path, journal_backend: SqliteJournal
     ) -> None:
         jobs = write_jobs(tmp_path / "jobs.jsonl", [{"id": "j", "prompt": "A lemon"}])
         out = str(tmp_path / "o")
+        extra = journal_backend.args()
         emu.set_faults(Faults(drop_after_create=1.0, routes=[CREATE_ROUTE], max_faults=1))
-        first = run("batch", jobs, "--out-dir", out, "--json", env=env)
+        first = run("batch", jobs, "--out-dir", out, "--json", *extra, env=env)
         assert first.code == 7
         job = json.loads(first.stdout)["jobs"][0]
         assert job["state"] == "unknown" and job["request_fingerprint"]
-        second = run("batch", jobs, "--out-dir", out, env=env)
+        second = run("batch", jobs, "--out-dir", out, *extra, env=env)
         assert second.code == 7
         assert emu.stats.requests[CREATE_ROUTE] == 1
-        third = run("batch", jobs, "--out-dir", out, "--resubmit-unknown", env=env)
+        third = run("batch", jobs, "--out-dir", out, "--resubmit-unknown", *extra, env=env)
         assert third.code == 0, third.stderr
         assert emu.stats.requests[CREATE_ROUTE] == 2
 
     def test_a_crash_after_journaling_submitting_is_unknown(
-        self, emu: Emulator, env: dict[str, str], tmp_path: Path
+        self, emu: Emulator, env: dict[str, str], tmp_path: Path, journal_backend: SqliteJournal
     ) -> None:
-        from lemondata_video.cli._jobs import load_jobs
-
         jobs = write_jobs(tmp_path / "jobs.jsonl", [{"id": "j", "prompt": "A lemon"}])
         out_dir = tmp_path / "o"
-        out_dir.mkdir()
-        journal = jn.Journal(out_dir)  # what a process killed between the journal and the request leaves
-        journal.submitting("j", fingerprint=load_jobs(jobs)[0].fingerprint, out="j.mp4")
-        journal.close()
-        result = run("batch", jobs, "--out-dir", str(out_dir), env=env)
+        # What a process killed between the journal and the request leaves (with PostgreSQL, its lease too).
+        journal_backend.leave_submitting(out_dir, jobs, "j")
+        result = run("batch", jobs, "--out-dir", str(out_dir), *journal_backend.args(), env=env)
         assert result.code == 7
         assert report(out_dir)[0]["state"] == "unknown"
         assert "not resent" in report(out_dir)[0]["error"]
         assert emu.stats.requests[CREATE_ROUTE] == 0
 
-    def test_a_changed_job_under_a_submitted_id_is_refused(self, env: dict[str, str], tmp_path: Path) -> None:
-        out = str(tmp_path / "o")
+    def test_a_changed_job_under_a_submitted_id_is_refused(
+        self, env: dict[str, str], tmp_path: Path, journal_backend: SqliteJournal
+    ) -> None:
+        out, extra = str(tmp_path / "o"), journal_backend.args()
         path = tmp_path / "jobs.jsonl"
-        assert (
-            run("batch", write_jobs(path, [{"id": "j", "prompt": "A lemon"}]), "--out-dir", out, env=env).code
-            == 0
+        first = run(
+            "batch", write_jobs(path, [{"id": "j", "prompt": "A lemon"}]), "--out-dir", out, *extra, env=env
         )
-        changed = run("batch", write_jobs(path, [{"id": "j", "prompt": "A lime"}]), "--out-dir", out, env=env)
+        assert first.code == 0, first.stderr
+        changed = run(
+            "batch", write_jobs(path, [{"id": "j", "prompt": "A lime"}]), "--out-dir", out, *extra, env=env
+        )
         assert changed.code == 3
-        assert "job 'j' (line 1) differs from the one already submitted" in changed.stderr
+        other = "--journal" if extra else "--out-dir"
+        assert changed.stderr == (
+            "lemonvideo: error: job 'j' (line 1) differs from the one already submitted from "
+            f"{journal_backend.where(Path(out))}; give the changed job a new id, or use another {other}\n"
+        )
 
 
 class TestCrashAndResume:
-    """Killing a batch and running it again neither repeats nor forgets anything."""
+    """Killing a batch and running it again neither repeats nor forgets anything (on either journal)."""
 
-    def test_sigkill_mid_run_then_rerun_creates_and_downloads_each_job_once(self, tmp_path: Path) -> None:
+    def test_sigkill_mid_run_then_rerun_creates_and_downloads_each_job_once(
+        self, tmp_path: Path, journal_backend: SqliteJournal
+    ) -> None:
         # Fast jobs finish within a second; slow ones run 5 s (both at 20x), so the kill lands mid-run.
         seconds = {"sora-2": 2.0, "veo3.1-fast": 100.0}
         jobs = [{"id": f"fast-{n}", "prompt": f"lemon {n}"} for n in range(3)]
         jobs += [{"id": f"slow-{n}", "prompt": f"lime {n}", "model": "veo3.1-fast"} for n in range(3)]
         path = write_jobs(tmp_path / "jobs.jsonl", jobs)
         out_dir = tmp_path / "o"
-        argv = command("batch", path, "--out-dir", str(out_dir), "--concurrency", "6")
+        extra = journal_backend.args()
+        argv = command("batch", path, "--out-dir", str(out_dir), "--concurrency", "6", *extra)
         with Emulator(clock=RealClock(20.0), task_seconds=seconds, queue_seconds=0.0) as emu:
             env = cli_env(emu)
             process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
-                rows = journal_rows(out_dir) if (out_dir / jn.JOURNAL_NAME).exists() else {}
+                rows = journal_backend.rows(out_dir)
                 downloaded = [j for j, (state, _) in rows.items() if state == jn.DOWNLOADED]
                 if len(downloaded) == 3 and all(task for _, task in rows.values()) and len(rows) == 6:
                     break
                 time.sleep(0.02)
             process.send_signal(signal.SIGKILL)
             assert process.wait(timeout=10) == -signal.SIGKILL
-            at_kill = journal_rows(out_dir)
+            at_kill = journal_backend.rows(out_dir)
             assert sorted(state for state, _ in at_kill.values()) == ["downloaded"] * 3 + ["running"] * 3
             assert emu.stats.tasks_created == 6
             assert sum(emu.stats.downloads.values()) == 3
 
-            result = run("batch", path, "--out-dir", str(out_dir), "--concurrency", "6", "--json", env=env)
+            result = run(
+                "batch", path, "--out-dir", str(out_dir), "--concurrency", "6", "--json", *extra, env=env
+            )
             assert result.code == 0, result.stderr
             assert emu.stats.tasks_created == 6
             assert emu.stats.requests[CREATE_ROUTE] == 6
@@ -205,13 +216,16 @@ class TestCrashAndResume:
         for job in jobs:
             assert_playable_mp4(out_dir / f"{job['id']}.mp4")
 
-    def test_ctrl_c_journals_everything_and_the_rerun_finishes(self, tmp_path: Path) -> None:
+    def test_ctrl_c_journals_everything_and_the_rerun_finishes(
+        self, tmp_path: Path, journal_backend: SqliteJournal
+    ) -> None:
         path = write_jobs(tmp_path / "jobs.jsonl", [{"id": f"j{n}", "prompt": f"lime {n}"} for n in range(3)])
         out_dir = tmp_path / "o"
+        extra = journal_backend.args()
         with fast_emulator(task_seconds=60.0) as emu:
             env = cli_env(emu)
             process = subprocess.Popen(
-                command("batch", path, "--out-dir", str(out_dir)),
+                command("batch", path, "--out-dir", str(out_dir), *extra),
                 env=env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -224,8 +238,8 @@ class TestCrashAndResume:
             _, stderr = process.communicate(timeout=30)
             assert process.returncode == 130, stderr
             assert "rerun the same command to resume" in stderr
-            assert all(task for _, task in journal_rows(out_dir).values())
-            result = run("batch", path, "--out-dir", str(out_dir), env=env)
+            assert all(task for _, task in journal_backend.rows(out_dir).values())
+            result = run("batch", path, "--out-dir", str(out_dir), *extra, env=env)
             assert result.code == 0, result.stderr
             assert emu.stats.tasks_created == 3
             assert sorted(emu.stats.downloads.values()) == [1, 1, 1]

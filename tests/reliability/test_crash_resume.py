@@ -9,7 +9,9 @@ task id reaching the journal: the job is then reported `unknown` and never
 resent; the test counts those separately (they are the only way a task can be
 created and not collected), and resubmits them only when no such task exists.
 
-The CLI polls a loopback server at least every 0.5 s, so a run lasts seconds.
+The CLI polls a loopback server at least every 0.5 s, so a run lasts seconds. Both tests run
+on both journals: SQLite in the output directory and PostgreSQL (where each run first waits for
+the killed run's leases to expire, as a worker taking over a dead one's jobs does).
 """
 
 from __future__ import annotations
@@ -18,14 +20,13 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from journals import SqliteJournal, states
 from lemondata_video.emulator import Emulator, Faults, RealClock
 from lemondata_video.emulator._faults import CREATE_ROUTE
 
@@ -50,43 +51,32 @@ def cli_env(emu: Emulator) -> dict[str, str]:
     return env
 
 
-def batch_argv(jobs: Path, out_dir: Path, *extra: str) -> list[str]:
+def batch_argv(jobs: Path, out_dir: Path, journal: SqliteJournal, *extra: str) -> list[str]:
     # --rpm spreads the requests over a couple of seconds so kills land in every phase.
     return [
         sys.executable, "-m", "lemondata_video.cli", "batch", str(jobs), "--out-dir", str(out_dir),
-        "--concurrency", "4", "--rpm", "300", "--json", *extra,
+        "--concurrency", "4", "--rpm", "300", "--json", *journal.args(), *extra,
     ]  # fmt: skip
 
 
-def journal_states(out_dir: Path) -> dict[str, int]:
-    """How many jobs the journal holds in each state (read-only; empty before the first run)."""
-    path = out_dir / ".lemonvideo-journal.sqlite"
-    if not path.exists():
-        return {}
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return dict(Counter(state for (state,) in db.execute("SELECT state FROM jobs")))
-    except sqlite3.OperationalError:  # killed before the table was made
-        return {}
-    finally:
-        db.close()
-
-
-def wait_for_journal_write(out_dir: Path, process: subprocess.Popen[bytes], *, since: float) -> None:
+def wait_for_journal_write(
+    out_dir: Path, journal: SqliteJournal, process: subprocess.Popen[bytes], *, since: float
+) -> None:
     """Return once this run has written to the journal (or has exited, or STARTUP_LIMIT passed)."""
     deadline = time.monotonic() + STARTUP_LIMIT
     while time.monotonic() < deadline and process.poll() is None:
-        files = [p for p in out_dir.glob(".lemonvideo-journal*") if p.is_file()]
-        if any(p.stat().st_mtime >= since for p in files):
+        if journal.written_since(out_dir, since):
             return
         time.sleep(0.01)
 
 
-def states(result: dict[str, Any]) -> dict[str, str]:
+def job_states(result: dict[str, Any]) -> dict[str, str]:
     return {job["id"]: job["state"] for job in result["jobs"]}
 
 
-def test_ten_sigkills_then_every_job_created_once_and_downloaded(tmp_path: Path) -> None:
+def test_ten_sigkills_then_every_job_created_once_and_downloaded(
+    tmp_path: Path, journal_backend: SqliteJournal
+) -> None:
     """After 10 SIGKILLs and a resume: tasks created == jobs, every video downloaded, none twice."""
     rng = random.Random(SEED)
     jobs = tmp_path / "jobs.jsonl"
@@ -102,29 +92,29 @@ def test_ten_sigkills_then_every_job_created_once_and_downloaded(tmp_path: Path)
             if len(kills) == KILLS:
                 break
             process = subprocess.Popen(
-                batch_argv(jobs, out_dir, *resubmit_if_safe(emu, out_dir)),
+                batch_argv(jobs, out_dir, journal_backend, *resubmit_if_safe(emu, out_dir, journal_backend)),
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            wait_for_journal_write(out_dir, process, since=time.time())
+            wait_for_journal_write(out_dir, journal_backend, process, since=time.time())
             delay = rng.uniform(*KILL_AFTER)
             time.sleep(delay)
             if process.poll() is None:  # still working: kill it here
                 process.send_signal(signal.SIGKILL)
                 assert process.wait(timeout=10) == -signal.SIGKILL
                 kills.append(round(delay, 2))
-                at_kill.append(journal_states(out_dir))
-        orphans = orphan_tasks(emu, out_dir)
+                at_kill.append(states(journal_backend, out_dir))
+        orphans = orphan_tasks(emu, out_dir, journal_backend)
         final = subprocess.run(
-            batch_argv(jobs, out_dir, *resubmit_if_safe(emu, out_dir)),
+            batch_argv(jobs, out_dir, journal_backend, *resubmit_if_safe(emu, out_dir, journal_backend)),
             env=env,
             capture_output=True,
             text=True,
             timeout=FINAL_TIMEOUT,
             check=False,
         )
-        ended = states(json.loads(final.stdout))
+        ended = job_states(json.loads(final.stdout))
         task_files = [name for name in emu.stats.downloads if name != "sample.mp4"]
         print_figures(kills, at_kill, emu, task_files=len(task_files), ended=ended, orphans=orphans)
         assert final.returncode == (0 if orphans == 0 else 7), final.stderr
@@ -177,33 +167,22 @@ def print_figures(
     )
 
 
-def journaled_task_ids(out_dir: Path) -> int:
-    path = out_dir / ".lemonvideo-journal.sqlite"
-    if not path.exists():
-        return 0
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return int(db.execute("SELECT COUNT(*) FROM jobs WHERE task_id IS NOT NULL").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
-    finally:
-        db.close()
-
-
-def orphan_tasks(emu: Emulator, out_dir: Path) -> int:
+def orphan_tasks(emu: Emulator, out_dir: Path, journal: SqliteJournal) -> int:
     """Tasks the service created whose id the journal never got."""
-    return emu.stats.tasks_created - journaled_task_ids(out_dir)
+    return emu.stats.tasks_created - sum(task is not None for _, task in journal.rows(out_dir).values())
 
 
-def resubmit_if_safe(emu: Emulator, out_dir: Path) -> tuple[str, ...]:
+def resubmit_if_safe(emu: Emulator, out_dir: Path, journal: SqliteJournal) -> tuple[str, ...]:
     """`--resubmit-unknown` when every created task is journaled: then no unknown job has a task.
 
     This is the operator's check of the account's tasks, done with the emulator's counter.
     """
-    return ("--resubmit-unknown",) if orphan_tasks(emu, out_dir) == 0 else ()
+    return ("--resubmit-unknown",) if orphan_tasks(emu, out_dir, journal) == 0 else ()
 
 
-def test_a_resume_after_a_kill_mid_download_leaves_no_temporary_file(tmp_path: Path) -> None:
+def test_a_resume_after_a_kill_mid_download_leaves_no_temporary_file(
+    tmp_path: Path, journal_backend: SqliteJournal
+) -> None:
     """Killed while its video downloads, then resumed: the video is whole and no `.part` remains."""
     jobs = tmp_path / "jobs.jsonl"
     jobs.write_text(json.dumps({"id": "only", "prompt": "a lemon"}) + "\n")
@@ -212,7 +191,10 @@ def test_a_resume_after_a_kill_mid_download_leaves_no_temporary_file(tmp_path: P
     with Emulator(task_seconds=0.0, queue_seconds=0.0, faults=slow_files) as emu:
         env = cli_env(emu)
         process = subprocess.Popen(
-            batch_argv(jobs, out_dir), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            batch_argv(jobs, out_dir, journal_backend),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + STARTUP_LIMIT
         while not list(out_dir.glob(".only.mp4.*.part")) and time.monotonic() < deadline:
@@ -222,7 +204,7 @@ def test_a_resume_after_a_kill_mid_download_leaves_no_temporary_file(tmp_path: P
         assert list(out_dir.glob(".only.mp4.*.part"))  # the kill landed mid-download
         emu.set_faults()
         resumed = subprocess.run(
-            batch_argv(jobs, out_dir), env=env, capture_output=True, timeout=60, check=False
+            batch_argv(jobs, out_dir, journal_backend), env=env, capture_output=True, timeout=60, check=False
         )
         assert resumed.returncode == 0, resumed.stderr
     assert (out_dir / "only.mp4").read_bytes() == SAMPLE_MP4

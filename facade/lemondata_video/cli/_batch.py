@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -12,8 +13,9 @@ import httpx
 
 from .._async_client import AsyncVideoClient
 from .._constants import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT
-from .._ratelimit import RequestBudget
+from .._redis_budget import masked_url
 from . import _journal as jn
+from ._batch_budget import batch_budget, close_budget
 from ._batch_job import Runner, on_request
 from ._board import Board, job_results, summary, write_report
 from ._connect import Connection, connect
@@ -22,6 +24,7 @@ from ._jobs import Job, load_jobs
 from ._output import Output
 
 REDRAW_SECONDS: Final = 0.2
+POSTGRES_SCHEMES: Final = ("postgresql://", "postgres://")
 # The exit code of a batch is the first of these that any job ended in.
 EXIT_BY_STATE: Final = (
     (jn.UNKNOWN, MAY_EXIST), (jn.ERROR, API_ERROR), (jn.INVALID, VALIDATION),
@@ -29,7 +32,9 @@ EXIT_BY_STATE: Final = (
 )  # fmt: skip
 
 
-def _check_journal(jobs: Sequence[Job], records: dict[str, jn.Record], out_dir: Path) -> None:
+def check_journal(
+    jobs: Sequence[Job], records: dict[str, jn.Record], where: object, other: str = "--out-dir"
+) -> None:
     """Refuse to resume when a job that may have a task now asks for something else."""
     for job in jobs:
         record = records.get(job.id)
@@ -39,53 +44,65 @@ def _check_journal(jobs: Sequence[Job], records: dict[str, jn.Record], out_dir: 
         if record is not None and sent and record.fingerprint != job.fingerprint:
             msg = (
                 f"job {job.id!r} (line {job.line}) differs from the one already submitted from "
-                f"{out_dir}; give the changed job a new id, or use another --out-dir"
+                f"{where}; give the changed job a new id, or use another {other}"
             )
             raise CLIError(msg, code=VALIDATION)
 
 
-def _sleeper(cap: float | None) -> Callable[[float], Awaitable[None]]:
+def sleeper(cap: float | None) -> Callable[[float], Awaitable[None]]:
     async def sleep(seconds: float) -> None:
         await asyncio.sleep(seconds if cap is None else min(seconds, cap))
 
     return sleep
 
 
-async def _redraw(board: Board) -> None:
+async def redraw(board: Board) -> None:
     while True:
         board.draw()
         await asyncio.sleep(REDRAW_SECONDS)
 
 
+@contextlib.asynccontextmanager
+async def batch_runner(
+    args: argparse.Namespace, conn: Connection, journal: jn.JournalStore, board: Board
+) -> AsyncIterator[Runner]:
+    """What a batch's jobs run on: the async client within the budget, the journal, the board."""
+    timeout = httpx.Timeout(DEFAULT_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
+    budget = batch_budget(args, conn.api_key or "")
+    # Every API request waits for a slot of the budget; the hook journals each create as it goes out.
+    try:
+        async with (
+            httpx.AsyncClient(timeout=timeout, event_hooks={"request": [on_request]}) as http,
+            AsyncVideoClient(
+                api_key=conn.api_key, base_url=conn.base_url, http_client=http, rate_limit=budget
+            ) as client,
+        ):
+            yield Runner(
+                client=client,
+                journal=journal,
+                out_dir=Path(args.out_dir),
+                jobs_dir=Path(args.jobs).parent if args.jobs else Path(),
+                timeout=args.timeout,
+                resubmit_unknown=args.resubmit_unknown,
+                sleep=sleeper(conn.max_poll_interval),
+                on_change=board.change,
+            )
+    finally:
+        await close_budget(budget)
+
+
 async def _run_all(
     args: argparse.Namespace, conn: Connection, jobs: Sequence[Job], journal: jn.Journal, board: Board
 ) -> None:
-    timeout = httpx.Timeout(DEFAULT_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
     records = journal.records()
     limit = asyncio.Semaphore(args.concurrency)
-    # Every API request waits for a slot of the budget; the hook journals each create as it goes out.
-    async with (
-        httpx.AsyncClient(timeout=timeout, event_hooks={"request": [on_request]}) as http,
-        AsyncVideoClient(
-            api_key=conn.api_key, base_url=conn.base_url, http_client=http, rate_limit=RequestBudget(args.rpm)
-        ) as client,
-    ):
-        runner = Runner(
-            client=client,
-            journal=journal,
-            out_dir=Path(args.out_dir),
-            jobs_dir=Path(args.jobs).parent,
-            timeout=args.timeout,
-            resubmit_unknown=args.resubmit_unknown,
-            sleep=_sleeper(conn.max_poll_interval),
-            on_change=board.change,
-        )
+    async with batch_runner(args, conn, journal, board) as runner:
 
         async def one(job: Job) -> None:
             async with limit:
                 await runner.run(job, records.get(job.id))
 
-        ticker = asyncio.create_task(_redraw(board))
+        ticker = asyncio.create_task(redraw(board))
         tasks = [asyncio.create_task(one(job)) for job in jobs]
         try:
             # Unlike `gather`, `wait` does not cancel the jobs when Ctrl-C cancels it: `finally` does, once.
@@ -94,11 +111,11 @@ async def _run_all(
                 if not task.cancelled() and task.exception() is not None:
                     task.result()
         finally:
-            await _cancel_and_wait(tasks)  # before the clients close
+            await cancel_and_wait(tasks)  # before the clients close
             ticker.cancel()
 
 
-async def _cancel_and_wait(tasks: Sequence[asyncio.Task[None]]) -> None:
+async def cancel_and_wait(tasks: Sequence[asyncio.Task[None]]) -> None:
     """Cancel the jobs still running, once each, and wait until every one has ended.
 
     A job whose create is on the wire then waits for its answer and journals its task id
@@ -110,17 +127,40 @@ async def _cancel_and_wait(tasks: Sequence[asyncio.Task[None]]) -> None:
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def run_batch(args: argparse.Namespace, out: Output) -> int:
-    """Run `lemonvideo batch JOBS.jsonl --out-dir DIR`."""
+def _check_args(args: argparse.Namespace) -> None:
     if args.concurrency < 1 or args.rpm < 1:
         msg = "--concurrency and --rpm must be at least 1"
         raise CLIError(msg, code=USAGE)
+    if args.journal is not None and not args.journal.startswith(POSTGRES_SCHEMES):
+        msg = (
+            f"--journal takes a postgresql:// URL, not {masked_url(args.journal)!r}; "
+            "without it the journal is a SQLite file in --out-dir"
+        )
+        raise CLIError(msg, code=USAGE)
+    if args.worker and args.journal is None:
+        msg = "--worker needs --journal postgresql://...: workers share the journal in PostgreSQL"
+        raise CLIError(msg, code=USAGE)
+    if args.worker == (args.jobs is not None):
+        msg = "give a JOBS.jsonl file, or --worker to run the jobs already in the --journal"
+        raise CLIError(msg, code=USAGE)
+    if args.lease <= 0:
+        msg = f"--lease must be a number of seconds above 0, not {args.lease:g}"
+        raise CLIError(msg, code=USAGE)
+
+
+def run_batch(args: argparse.Namespace, out: Output) -> int:
+    """Run `lemonvideo batch JOBS.jsonl --out-dir DIR` (or on PostgreSQL, `_batch_pg.py`)."""
+    _check_args(args)
+    if args.journal is not None:
+        from ._batch_pg import run_pg_batch  # noqa: PLC0415 - needs the `postgres` extra
+
+        return run_pg_batch(args, out)
     jobs = load_jobs(args.jobs)
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     journal = jn.Journal(out_dir)
     try:
-        _check_journal(jobs, journal.records(), out_dir)
+        check_journal(jobs, journal.records(), out_dir)
         board = Board(jobs, out.stderr)
         with connect(emulator=args.emulator, out=out, catalog=args.emulator_catalog) as conn:
             try:
@@ -131,18 +171,19 @@ def run_batch(args: argparse.Namespace, out: Output) -> int:
                 msg = f"interrupted; every task id is journaled; rerun the same command to resume ({out_dir})"
                 raise CLIError(msg, code=INTERRUPTED) from None
             board.close()
-        return _finish(jobs, journal, out_dir, out)
+        return finish(jobs, journal, out_dir, out)
     finally:
         journal.close()
 
 
-def _finish(jobs: Sequence[Job], journal: jn.Journal, out_dir: Path, out: Output) -> int:
+def finish(jobs: Sequence[Job], journal: jn.JournalStore, out_dir: Path, out: Output) -> int:
+    """Write the report, print the summary, and return the batch's exit code."""
     results = job_results(jobs, journal.records(), out_dir)
     report = write_report(results, out_dir)
     data: dict[str, Any] = {
         "jobs": results,
         "report": str(report.resolve()),
-        "journal": str(journal.path.resolve()),
+        "journal": journal.where,
     }
     out.result(data, f"{summary(results)}\nreport: {report}")
     states = {r["state"] for r in results}

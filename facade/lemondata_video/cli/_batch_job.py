@@ -66,7 +66,7 @@ class Runner:
     """What every job of a batch shares."""
 
     client: AsyncVideoClient
-    journal: jn.Journal
+    journal: jn.JournalStore
     out_dir: Path
     jobs_dir: Path
     timeout: float

@@ -103,7 +103,7 @@ def job_results(jobs: Sequence[Job], records: dict[str, jn.Record], out_dir: Pat
 def write_report(results: Sequence[dict[str, Any]], out_dir: Path) -> Path:
     """Replace OUT_DIR/lemonvideo-report.jsonl atomically with one line per job."""
     path = out_dir / REPORT_NAME
-    partial = path.with_name(f".{REPORT_NAME}.partial")
+    partial = path.with_name(f".{REPORT_NAME}.{os.getpid()}.partial")  # workers may share the folder
     partial.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
     os.replace(partial, path)
     return path

@@ -5,6 +5,9 @@ wire (after any wait for the request budget, so a job killed while waiting was n
 its task id is committed as soon as the create returns, and every later state change is committed
 too. A create that ends without a task is written whole, whether or not `submitting` was. WAL mode
 with `synchronous=FULL`: a commit is on disk before the next request goes out.
+
+`JournalStore` is what a batch runs on: this SQLite `Journal`, or the PostgreSQL one that several
+workers share (`_journal_pg.py`), with the same states and events.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from ._exits import USAGE, CLIError
 
@@ -61,11 +64,39 @@ class Record:
     request_fingerprint: str | None
 
 
+class JournalStore(Protocol):
+    """The journal a batch's jobs write to (see `Journal` for what each call records)."""
+
+    where: str  # the file or the database, for messages and the report
+
+    def records(self) -> dict[str, Record]: ...
+
+    def submitting(self, job_id: str, *, fingerprint: str, out: str) -> None: ...
+
+    def reject(
+        self,
+        job_id: str,
+        *,
+        fingerprint: str,
+        out: str,
+        error: str,
+        state: str = INVALID,
+        request_fingerprint: str | None = None,
+    ) -> None: ...
+
+    def update(self, job_id: str, state: str, **values: Any) -> None: ...
+
+    def progress(self, job_id: str, *, status: str, progress: float | None) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class Journal:
     """The journal of one output directory; only one batch may hold it at a time."""
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / JOURNAL_NAME
+        self.where = str(self.path.resolve())
         self._lock_fd = _lock(directory / LOCK_NAME)
         self._db = sqlite3.connect(self.path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")

@@ -14,6 +14,8 @@ DEFAULT_EMULATOR_PORT: Final = 8787
 DEFAULT_CONCURRENCY: Final = 4
 # Half the default account tier (1,000 requests/minute), leaving room for other clients of the key.
 DEFAULT_RPM: Final = 500
+# How long a worker's claim on a job lasts without renewal (it renews every third of it).
+DEFAULT_LEASE: Final = 60.0
 
 DESCRIPTION: Final = """\
 Generate videos with the LemonData video API from the command line.
@@ -50,7 +52,11 @@ jobs file: one JSON object per line, e.g.
   {"id": "lemon", "prompt": "A lemon rolling", "model": "sora-2", "duration": 4, "out": "lemon.mp4"}
 "id" (default: line-N) and "out" (default: ID.mp4 in --out-dir) are optional; every other key is
 a create field. Progress is journaled in OUT_DIR/.lemonvideo-journal.sqlite; run the same command
-again to resume. A job whose create outcome is unknown is not resent without --resubmit-unknown."""
+again to resume. A job whose create outcome is unknown is not resent without --resubmit-unknown.
+
+several workers, on any machines: queue the jobs in PostgreSQL and start workers that claim them
+  lemonvideo batch jobs.jsonl --journal postgresql://host/db --out-dir videos --redis redis://host
+  lemonvideo batch --worker --journal postgresql://host/db --out-dir videos --redis redis://host"""
 
 
 def _common() -> argparse.ArgumentParser:
@@ -145,7 +151,7 @@ def _add_others(
     )
 
     batch = _sub(subs, "batch", [common], BATCH_EPILOG)
-    batch.add_argument("jobs", metavar="JOBS.jsonl", help="one JSON job per line")
+    batch.add_argument("jobs", metavar="JOBS.jsonl", nargs="?", help="one JSON job per line")
     batch.add_argument("--out-dir", required=True, metavar="DIR", help="where videos, journal and report go")
     batch.add_argument(
         "--concurrency",
@@ -167,6 +173,7 @@ def _add_others(
         help="resend jobs whose create outcome is unknown (may pay twice)",
     )
     _add_timeout(batch)
+    _add_shared(batch)
 
 
 def _add_emulator(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -179,6 +186,30 @@ def _add_emulator(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     emulator.add_argument("--json", action="store_true", help="print the URL and key as one JSON line")
     emulator.add_argument(
         "--catalog", metavar="FILE", help="serve this GET /v1/models answer (JSON) as the catalog"
+    )
+
+
+def _add_shared(batch: argparse.ArgumentParser) -> None:
+    shared = batch.add_argument_group("several processes and machines")
+    shared.add_argument(
+        "--journal",
+        metavar="URL",
+        help="keep the journal in PostgreSQL (postgresql://...) for workers to share (default: SQLite)",
+    )
+    shared.add_argument(
+        "--worker", action="store_true", help="claim and run jobs already queued in --journal"
+    )
+    shared.add_argument(
+        "--lease",
+        type=float,
+        default=DEFAULT_LEASE,
+        metavar="SECONDS",
+        help=f"a dead worker's jobs go to the others after this long (default {DEFAULT_LEASE:.0f})",
+    )
+    shared.add_argument(
+        "--redis",
+        metavar="URL",
+        help="share --rpm with every batch and worker using this Redis (redis://...)",
     )
 
 
