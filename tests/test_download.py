@@ -1,4 +1,4 @@
-"""Tests of lemondata_video._download: safe names, atomic publish, resume, limits, no key leaks."""
+"""Tests of the download modules: safe names, atomic publish, resume, limits, no key leaks."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
-from lemondata_video import _download
+from lemondata_video import _async_download, _download
+from lemondata_video._async_download import adownload_file
 from lemondata_video._constants import DOWNLOAD_MAX_RESUMES, MAX_RETRY_AFTER
-from lemondata_video._download import adownload_file, default_filename, download_file, resolve_target
+from lemondata_video._download import download_file
 from lemondata_video._exceptions import DownloadError, DownloadExistsError
+from lemondata_video._output_file import default_filename, resolve_target
 from lemondata_video._task import Task, TaskStatus
 from pytest_httpx import HTTPXMock, IteratorStream
 
@@ -70,6 +72,7 @@ def download(request: pytest.FixtureRequest) -> Downloader:
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> int:
     monkeypatch.setattr(_download, "DOWNLOAD_CHUNK_SIZE", 4000)
+    monkeypatch.setattr(_async_download, "DOWNLOAD_CHUNK_SIZE", 4000)
     return 4000
 
 

@@ -17,9 +17,11 @@ from typing import Any
 
 import httpx
 import pytest
-from lemondata_video import _download
-from lemondata_video._download import adownload_file, download_file, remove_stale_parts
+from lemondata_video import _output_file
+from lemondata_video._async_download import adownload_file
+from lemondata_video._download import download_file
 from lemondata_video._exceptions import DownloadExistsError
+from lemondata_video._output_file import remove_stale_parts
 from pytest_httpx import HTTPXMock
 
 URL = "https://files.example.com/out/clip.mp4?X-Signature=s3cr3t"
@@ -161,7 +163,7 @@ class TestRemoveStaleParts:
         calls: list[int] = []
         monkeypatch.setattr(os, "kill", lambda pid, signal: calls.append(pid))
         monkeypatch.setattr(os, "name", "nt")
-        assert _download._is_running(dead_pid) is True
+        assert _output_file._is_running(dead_pid) is True
         assert calls == []
 
 

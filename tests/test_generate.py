@@ -53,11 +53,15 @@ class TestDriftCheck:
         assert "matches the spec" in result.stdout
 
     def test_check_fails_and_names_the_file_a_spec_change_touches(self, tmp_path: Path) -> None:
-        """A one-field change fails the check and lists only the module that field lands in."""
+        """A one-field change fails the check and lists only the modules it lands in: its model, and
+        the spec the package ships (the emulator's routes)."""
         result = run_generate("--check", "--spec", changed_spec(tmp_path))
         assert result.returncode == 1
         listed = [line.strip() for line in result.stderr.splitlines() if line.startswith("  ")]
-        assert listed == ["generated/lemondata_api/models/video_task.py  (differs)"]
+        assert listed == [
+            "generated/lemondata_api/models/video_task.py  (differs)",
+            "generated/lemondata_api/openapi_spec.py  (differs)",
+        ]
 
     def test_regenerating_the_target_makes_the_check_pass(self, tmp_path: Path) -> None:
         """--target writes to a copy of the package; generated/ itself is left alone."""
@@ -73,7 +77,8 @@ class TestDriftCheck:
         assert checked.returncode == 0, checked.stderr
         fresh = tree_bytes(target)
         assert b"How far along the task is, in percent." in fresh["models/video_task.py"]
-        assert {name for name in fresh if fresh[name] != committed.get(name)} == {"models/video_task.py"}
+        changed = {name for name in fresh if fresh[name] != committed.get(name)}
+        assert changed == {"models/video_task.py", "openapi_spec.py"}
         assert tree_bytes(PACKAGE) == committed
 
     def test_check_fails_when_the_target_is_missing(self, tmp_path: Path) -> None:

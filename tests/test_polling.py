@@ -6,11 +6,12 @@ import math
 import random
 
 import pytest
-from lemondata_video._constants import MAX_POLL_INTERVAL, POLL_JITTER
 from lemondata_video._polling import (
     DENSE_POLL_INTERVAL,
     FIRST_POLL_AFTER,
+    MAX_POLL_INTERVAL,
     MAX_PREDICTED_SLEEP,
+    POLL_JITTER,
     STEADY_CAP,
     PollSchedule,
     predicted_remaining,

@@ -28,10 +28,12 @@ def quick_start_blocks() -> list[str]:
 
 def test_the_section_has_the_sync_async_and_options_examples() -> None:
     blocks = quick_start_blocks()
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     assert "VideoClient()" in blocks[0]
     assert "AsyncVideoClient()" in blocks[1]
     assert "rate_limit=budget" in blocks[2]
+    assert "client.call(list_pricing" in blocks[3]
+    assert "client.request(" in blocks[3]
 
 
 def test_every_example_runs_and_the_video_examples_save_the_served_mp4(tmp_path: Path) -> None:
@@ -66,3 +68,12 @@ def test_every_example_runs_and_the_video_examples_save_the_served_mp4(tmp_path:
         assert str(saved) in results[index][1]
     assert results[0][1].split()[1] == "completed"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["example-0.mp4", "example-1.mp4"]
+
+
+def test_the_layout_section_names_every_module_of_the_facade() -> None:
+    readme = (ROOT / "README.md").read_text()
+    layout = readme.split("## Layout and how to change the API", 1)[1].split("\n## ", 1)[0]
+    modules = sorted(p.name for p in (ROOT / "facade" / "lemondata_video").glob("*.py"))
+    assert [name for name in modules if name not in layout] == []
+    scripts = sorted(p.name for p in (ROOT / "scripts").iterdir() if p.is_file() and "." not in p.name)
+    assert [name for name in scripts if name not in layout] == []

@@ -20,8 +20,8 @@ from lemondata_video import (
     ServerError,
     TaskMayExistError,
 )
+from lemondata_video._error_map import api_error
 from lemondata_video._retry import should_retry
-from lemondata_video._transport import api_error
 from pytest_httpx import HTTPXMock
 
 NO_CHANNEL = {

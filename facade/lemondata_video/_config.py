@@ -8,6 +8,7 @@ Everything that may be shown (reprs, logs, messages) gets `mask_key`.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 from collections.abc import Generator
 from typing import Final
@@ -18,6 +19,8 @@ from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CON
 from ._exceptions import LemonDataError, RequestValidationError
 
 USER_AGENT: Final = f"lemondata-video/{VERSION}"
+# The SDK's one logger: retries and polls at DEBUG, a poll_url off the API's origin at WARNING.
+logger: Final = logging.getLogger("lemondata_video")
 LOOPBACK_NAMES: Final = frozenset({"localhost"})
 MASK_VISIBLE: Final = 4
 MASK_MIN_LENGTH: Final = 12

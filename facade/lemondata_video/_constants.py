@@ -26,12 +26,7 @@ MAX_RETRY_DELAY: Final = 30.0
 # A Retry-After longer than this is not slept through by a single request retry.
 MAX_RETRY_AFTER: Final = 120.0
 
-# Waiting for a task.
-DEFAULT_WAIT_TIMEOUT: Final = 30 * 60.0
-INITIAL_POLL_INTERVAL: Final = 1.0
-MAX_POLL_INTERVAL: Final = 15.0
-POLL_BACKOFF_FACTOR: Final = 1.5
-POLL_JITTER: Final = 0.1
+# Waiting for a task: every polling knob is in _polling.py.
 
 # The live model catalog: how long an answer of GET /v1/models?category=video is kept
 # (0 turns live checks off), and how long a failed fetch is reported before asking again.

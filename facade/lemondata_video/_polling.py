@@ -7,6 +7,7 @@ time up to STEADY_CAP, and past LONG_TASK_AFTER on towards MAX_POLL_INTERVAL.
 Tuned by simulation (tests/test_polling.py): on durations log-uniform over
 20-600 s this takes about 60% of the polls of a fixed 5 s loop at 1.5x its
 detection lag, within a few percent of the best any fixed schedule can do.
+Every knob of polling (the defaults of `wait` and the CLI's local cap included) is here.
 
 With two or more progress samples the rate predicts the finish: sleep until
 shortly before it, then poll densely. Whole percents are read as truncated, so
@@ -21,8 +22,14 @@ import random
 from dataclasses import dataclass, field
 from typing import Final
 
-from ._constants import INITIAL_POLL_INTERVAL, MAX_POLL_INTERVAL, POLL_JITTER
-
+# How long `wait` waits by default, overall.
+DEFAULT_WAIT_TIMEOUT: Final = 30 * 60.0
+INITIAL_POLL_INTERVAL: Final = 1.0
+MAX_POLL_INTERVAL: Final = 15.0
+POLL_JITTER: Final = 0.1
+# The CLI against a server on this machine (the emulator) polls at least this often, in real
+# seconds, so its bar moves smoothly; the schedule below suits the real service.
+LOCAL_MAX_POLL_INTERVAL: Final = 0.5
 FIRST_POLL_AFTER: Final = 25.0
 STEADY_FACTOR: Final = 1.82
 STEADY_EXPONENT: Final = 0.33

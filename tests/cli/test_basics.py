@@ -10,7 +10,7 @@ from lemondata_video.emulator import Emulator, ManualClock
 
 from .conftest import ANSI, cli_env, run
 
-COMMANDS = ("generate", "status", "wait", "cancel", "download", "models", "batch", "emulator")
+COMMANDS = ("generate", "status", "wait", "cancel", "download", "models", "batch", "emulator", "api")
 
 
 class TestHelp:

@@ -115,3 +115,48 @@ class TestJobsFile:
         path = self._write(tmp_path, {"prompt": "a", "id": "x"}, {"prompt": "b", "id": "x"})
         with pytest.raises(InputError, match=r"jobs\.jsonl:2: id 'x' is also used on line 1"):
             load_jobs(path)
+
+
+class TestBatchRequestHook:
+    """The batch's `request` hook journals creates and lets every other request through."""
+
+    def test_a_post_that_is_not_a_create_passes_without_a_journal(self) -> None:
+        import asyncio
+
+        import httpx
+        from lemondata_video.cli._batch_job import on_request
+
+        for method, url in [
+            ("POST", "https://api.lemondata.cc/v1/pricing/quotes"),
+            ("GET", "https://api.lemondata.cc/v1/tasks/video_1"),
+            ("DELETE", "https://api.lemondata.cc/v1/tasks/video_1"),
+        ]:
+            asyncio.run(on_request(httpx.Request(method, url)))
+
+    def test_a_create_sent_outside_a_job_is_refused_unsent(self) -> None:
+        import asyncio
+
+        import httpx
+        from lemondata_video.cli._batch_job import on_request
+
+        request = httpx.Request("POST", "https://api.lemondata.cc/v1/videos/generations")
+        with pytest.raises(RuntimeError) as info:
+            asyncio.run(on_request(request))
+        assert str(info.value) == (
+            "a create (POST /v1/videos/generations) was about to be sent without a journal entry"
+        )
+
+
+class TestJobFingerprint:
+    """A job's fingerprint is the SDK's one fingerprint, of the create fields the line asks for."""
+
+    def test_it_is_the_body_fingerprint_of_prompt_and_fields(self, tmp_path: Path) -> None:
+        from lemondata_video._body import fingerprint
+
+        jobs = tmp_path / "jobs.jsonl"
+        jobs.write_text(
+            '{"id": "a", "prompt": "a cat", "model": "sora-2", "duration": 4}\n', encoding="utf-8"
+        )
+        job = load_jobs(str(jobs))[0]
+        assert job.fingerprint == fingerprint({"prompt": "a cat", "model": "sora-2", "duration": 4})
+        assert len(job.fingerprint) == 16

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lemondata_video import _download
+from lemondata_video import _download, _download_job, _output_file
 from lemondata_video.emulator import Emulator, Faults, ManualClock
 
 from ._sdk import DownloadError, DownloadExistsError, Task, VideoClient
@@ -65,7 +65,7 @@ def pauses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         seen.append(attempt)
         return 0.0
 
-    monkeypatch.setattr(_download, "_delay", no_wait)
+    monkeypatch.setattr(_download_job, "_delay", no_wait)
     return seen
 
 
@@ -90,7 +90,7 @@ class TestStaysInTheDirectory:
     @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(task_id=st.text(min_size=1, max_size=80), index=st.integers(min_value=0, max_value=50))
     def test_any_task_id_names_a_plain_file(self, task_id: str, index: int) -> None:
-        name = _download.default_filename(completed(task_id), index)
+        name = _output_file.default_filename(completed(task_id), index)
         assert name == os.path.basename(name) and name not in ("", ".", "..")
         assert not name.startswith(".") and name.endswith(".mp4") and "/" not in name and "\\" not in name
 

@@ -1,4 +1,9 @@
-"""One job of a batch, from wherever the journal left it: create, wait, download, never twice."""
+"""One job of a batch, from wherever the journal left it: create, wait, download, never twice.
+
+`Runner._create` is longer than 40 lines: the create, its journal hook and the grace it gets
+on Ctrl-C are one sequence whose order is the guarantee (a task id is never lost), kept
+readable in one place.
+"""
 
 from __future__ import annotations
 
@@ -35,17 +40,19 @@ UNKNOWN_REASON: Final = (
     "the create request was sent but its outcome is unknown; not resent "
     "(rerun with --resubmit-unknown to send it again, which may pay twice)"
 )
+# The create operation's path (the spec's POST /v1/videos/generations).
+CREATE_PATH: Final = "/v1/videos/generations"
 # What the create this asyncio task sends calls as it goes on the wire (set by `Runner._create`).
 CREATE_ON_WIRE: ContextVar[Callable[[], None] | None] = ContextVar("lemonvideo_create_on_wire", default=None)
 
 
 async def on_request(request: httpx.Request) -> None:
-    """The batch's httpx `request` hook: a create (the API's only POST) is journaled as it goes out.
+    """The batch's httpx `request` hook: a create is journaled as it goes out; other requests pass.
 
     It runs after the request budget's wait, right before the request is sent, in the context of
     the task `Runner._create` started; a create sent from anywhere else is refused, unsent.
     """
-    if request.method != "POST":
+    if request.method != "POST" or not request.url.path.endswith(CREATE_PATH):
         return
     journal_sent = CREATE_ON_WIRE.get()
     if journal_sent is None:
@@ -173,11 +180,6 @@ class Runner:
             return None
         except LemonDataError as exc:
             self._set(job, jn.ERROR, error=one_line(exc))
-            return None
-        if task.status.value == "failed":
-            self._set(
-                job, jn.CANCELLED if task.cancelled else jn.FAILED, status=task.raw_status, error=task.error
-            )
             return None
         self._set(job, jn.COMPLETED, status=task.raw_status, progress=task.progress)
         return task

@@ -18,6 +18,7 @@ import httpx
 
 from .._config import is_loopback
 from .._constants import API_KEY_ENV, BASE_URL_ENV
+from .._polling import LOCAL_MAX_POLL_INTERVAL
 from ._exits import USAGE, CLIError
 from ._output import Output
 
@@ -25,9 +26,6 @@ from ._output import Output
 EMULATOR_TIME_SCALE: Final = 15.0
 EMULATOR_TASK_SECONDS: Final = 60.0
 EMULATOR_QUEUE_SECONDS: Final = 6.0
-# Against a server on this machine (the emulator), poll at least this often (real seconds), so the
-# bar moves smoothly; the client's own schedule (first poll after 25 s) suits the real service.
-LOCAL_MAX_POLL_INTERVAL: Final = 0.5
 EMULATED_NOTE: Final = "but the built-in emulator's tasks end with this command"
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
 
+from .._body import fingerprint
 from ._exits import USAGE, CLIError, InputError
 
 SAFE_ID: Final = re.compile(r"[^A-Za-z0-9._-]+")
@@ -24,13 +24,9 @@ class Job:
     prompt: str
     fields: dict[str, Any]
     out: str
+    # `_body.fingerprint` of what the line asks for (prompt and fields as written), journaled
+    # before the create is sent; a rerun compares it to spot a job that changed.
     fingerprint: str
-
-
-def fingerprint(prompt: str, fields: dict[str, Any]) -> str:
-    """A stable hash of what a job asks for, recorded before its create is sent."""
-    canonical = json.dumps({"prompt": prompt, **fields}, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _out_name(value: object, job_id: str, where: str) -> str:
@@ -66,7 +62,7 @@ def _parse_line(text: str, number: int, source: str) -> Job:
         raise InputError(msg)
     fields = {k: v for k, v in data.items() if k not in (*RESERVED_KEYS, "prompt")}
     out = _out_name(data.get("out"), job_id, where)
-    return Job(job_id, number, prompt, fields, out, fingerprint(prompt, fields))
+    return Job(job_id, number, prompt, fields, out, fingerprint({"prompt": prompt, **fields}))
 
 
 def load_jobs(path: str) -> list[Job]:

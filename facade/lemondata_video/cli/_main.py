@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "models": ("._models", "run_models"),
     "batch": ("._batch", "run_batch"),
     "emulator": ("._serve", "run_emulator"),
+    "api": ("._api", "run_api"),
 }
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Final
 
-from .._constants import DEFAULT_WAIT_TIMEOUT
+from .._polling import DEFAULT_WAIT_TIMEOUT
+from ._api import add_api_options
 from ._exits import EXIT_CODES_HELP
 from ._fields import add_create_options
 
@@ -31,6 +32,7 @@ EXAMPLES: Final = {
     "models": "lemonvideo models --operation image-to-video",
     "batch": "lemonvideo batch jobs.jsonl --out-dir videos --concurrency 8 --rpm 300",
     "emulator": "lemonvideo emulator --port 8787",
+    "api": "lemonvideo api GET /v1/models -f category=video",
 }
 
 HELP: Final = {
@@ -42,6 +44,7 @@ HELP: Final = {
     "models": "list the models and what they can do (no request; --live asks the service)",
     "batch": "run a JSONL file of jobs, resumable after a crash",
     "emulator": "run the local emulator in the foreground",
+    "api": "send any request to the service with the configured key; print the answer",
 }
 
 BATCH_EPILOG: Final = """\
@@ -172,6 +175,8 @@ def _add_others(
     _add_timeout(batch)
     _add_shared(batch)
 
+
+def _add_emulator(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     emulator = _sub(subs, "emulator", [])
     emulator.add_argument(
         "--port", type=int, default=DEFAULT_EMULATOR_PORT, help="API port (0: any free port)"
@@ -221,4 +226,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_generate(subs, common)
     _add_task_commands(subs, common)
     _add_others(subs, common)
+    _add_emulator(subs)
+    add_api_options(_sub(subs, "api", [common]))
     return parser

@@ -1,4 +1,9 @@
-"""The API app: routes of the spec, with auth, rate limits and faults applied in the service's order."""
+"""The API app: routes of the spec, with auth, rate limits and faults applied in the service's order.
+
+Tasks, models and prices have stateful handlers here; any other operation of the spec answers its
+documented example (`_operations`). `build_api_app` is longer than 40 lines: its handlers are
+closures over the shared context, each a few lines, read as the table of the routes below them.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from . import _errors as e
 from ._clip import picture_fields
 from ._context import Context, DropConnection, enter, json_response, rate_limited
 from ._faults import DROP_AFTER_CREATE, MALFORMED_JSON
+from ._operations import documented_routes
 from ._pricing import model_pricing, pricing_list
 from ._render import cancelled_payload, created_payload, frame_size, legacy_payload, task_payload
 from ._state import PENDING, Task
@@ -145,6 +151,8 @@ def build_api_app(ctx: Context) -> Starlette:
         Route(path, endpoint(ctx, f"{method} {path}", handler), methods=[method])
         for method, path, handler in handlers
     ]
+    served = {f"{method} {route.path}" for route in routes for method in route.methods or ()}
+    routes += documented_routes(served, lambda name, handler: endpoint(ctx, name, handler))
     app = Starlette(routes=routes, exception_handlers=ctx.exception_handlers())
     app.router.redirect_slashes = False
     return app

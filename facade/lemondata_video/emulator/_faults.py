@@ -7,17 +7,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Final
 
+from ._operations import API_ROUTES
+
 CREATE_ROUTE: Final = "POST /v1/videos/generations"
-API_ROUTES: Final = (
-    CREATE_ROUTE,
-    "GET /v1/tasks/{task_id}",
-    "DELETE /v1/tasks/{task_id}",
-    "GET /v1/videos/generations/{task_id}",
-    "GET /v1/models",
-    "GET /v1/models/{model}",
-    "GET /v1/models/{model}/pricing",
-    "GET /v1/pricing",
-)
 FILE_ROUTES: Final = ("GET /files/{name}", "GET /blob/{size}")
 
 SERVER_ERROR: Final = "server_error"

@@ -1,4 +1,4 @@
-"""The one mapping from HTTP outcomes to errors: statuses, envelopes, bodies the generated code chokes on."""
+"""_error_map, the one mapping from HTTP outcomes to errors: statuses, envelopes, bodies that do not parse."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from lemondata_video import (
     ServerError,
     UnexpectedResponseError,
 )
-from lemondata_video._transport import api_error
+from lemondata_video._error_map import api_error
 from pytest_httpx import HTTPXMock
 
 ENVELOPE = {

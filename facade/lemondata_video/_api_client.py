@@ -1,0 +1,163 @@
+# Generated from _async_api_client.py by scripts/unasync: do not edit; edit the source, then run it.
+"""APIClient: the request primitive VideoClient is built on, usable for any operation.
+
+`request(method, path)` sends any request and returns its JSON; `call(operation, ...)` takes
+any generated operation module (`lemondata_api.api.<tag>.<operation>`) and returns its parsed
+model. Both carry the client's key (to the API's origin only), base URL, request budget,
+retries and typed errors, and every method of VideoClient goes through `_send`:
+GET, DELETE and the other idempotent methods are retried on transient failures (connection,
+timeout, 429, 500/502/503/504); a POST only when it provably never left (refused
+connection, pool timeout) or was refused with 429.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING, Any, Final, Self
+
+import httpx
+
+from . import _error_map, _transports
+from . import _synchronization as _sync
+from ._body import check_json
+from ._config import logger, mask_key, resolve_api_key, resolve_base_url
+from ._constants import DEFAULT_CATALOG_TTL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_CONNECTIONS
+from ._ratelimit import Budget, budget_of
+from ._retry import retry_delay, should_retry
+
+if TYPE_CHECKING:
+    from ._live_catalog import CatalogCache
+
+# Methods that may be sent twice with the effect of once (RFC 9110 section 9.2.2).
+IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
+
+
+class APIClient:
+    """Key, base URL, connection pools, budget and retries; the video methods are a subclass's.
+
+    The key comes from `api_key` or LEMONDATA_API_KEY, the base URL from `base_url` or
+    LEMONDATA_BASE_URL. A given `http_client` sends the API's requests with its own
+    transport, default headers, timeouts and hooks; it is not changed (several clients may
+    share it) and is left open on close. `file_http_client` fetches results from the file
+    host and never carries the key. `rate_limit` (requests per minute, or a RequestBudget or
+    RedisBudget shared by several clients) paces every request to the API, retries and polls included.
+    `allow_unknown_models` and `catalog_ttl` (how long the live model catalog is kept; 0
+    turns live checks off) are for the video methods of the subclasses.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        allow_unknown_models: bool = False,
+        http_client: httpx.Client | None = None,
+        file_http_client: httpx.Client | None = None,
+        rate_limit: float | Budget | None = None,
+        catalog_ttl: float = DEFAULT_CATALOG_TTL,
+    ) -> None:
+        key = resolve_api_key(api_key)
+        if max_retries < 0:
+            msg = f"max_retries must be 0 or more, not {max_retries}"
+            raise ValueError(msg)
+        self.base_url = resolve_base_url(base_url)
+        self.max_retries = max_retries
+        self.allow_unknown_models = allow_unknown_models
+        self.catalog_ttl = catalog_ttl
+        self._catalog: CatalogCache | None = None
+        self._catalog_lock = _sync.lock()
+        self._secret = key
+        self._masked = mask_key(key)
+        self._budget = budget_of(rate_limit)
+        self._http = _transports.api_http(http_client, key=key, base_url=self.base_url, timeout=timeout)
+        self._owns_files = file_http_client is None
+        self._files = file_http_client or _transports.file_http(timeout)
+        self._sleep: Callable[[float], None] = _sync.sleep
+        self._rng = random.Random()
+        self._warned: set[str] = set()
+        self._in_flight = _sync.semaphore(MAX_CONNECTIONS)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, api_key={self._masked!r})"
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """Send `method path` (relative to the base URL) and return the answer's decoded JSON.
+
+        `params` go in the query string, `json` is the body. None for an empty answer. Raises
+        the APIError of an error status, APIConnectionError, UnexpectedResponseError for a
+        success that is not JSON, and InvalidFieldError (nothing sent) for a body JSON cannot carry.
+        """
+        if json is not None:
+            check_json(json if isinstance(json, Mapping) else {"json": json})
+        response = self._send(method, path, params=params, json=json)
+        return _error_map.json_of(response, secret=self._secret)
+
+    def call(self, operation: ModuleType, /, *args: Any, **kwargs: Any) -> Any:
+        """Send a generated operation (a `lemondata_api.api.<tag>.<name>` module); return its parsed model.
+
+        `args` and `kwargs` are the operation's own arguments (path parameters, `body=`, query
+        parameters), as its `sync_detailed` takes them without `client`. An answer whose status
+        the operation does not document gives its decoded JSON. Errors as for `request`.
+        """
+        built = operation._get_kwargs(*args, **kwargs)  # the generated request builder
+        response = self._send(
+            built["method"], built["url"], params=built.get("params"), json=built.get("json")
+        )
+        return _error_map.parsed(operation, response, secret=self._secret)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        retries: int | None = None,
+    ) -> httpx.Response:
+        """One request, paced and retried; the 2xx answer, or the error of the last attempt."""
+        method = method.upper()
+        limit = self.max_retries if retries is None else retries
+        for attempt in range(limit + 1):
+            if self._budget is not None:
+                self._budget.acquire()
+            try:
+                with self._in_flight:
+                    response = self._http.request(method, url, params=params, json=json)
+            except httpx.HTTPError as exc:
+                error = _error_map.failure(exc, secret=self._secret)
+            else:
+                if response.is_success:
+                    return response
+                error = _error_map.failure(response, secret=self._secret)
+            if attempt >= limit or not should_retry(error, idempotent=method in IDEMPOTENT_METHODS):
+                raise error
+            delay = retry_delay(attempt + 1, retry_after=getattr(error, "retry_after", None), rng=self._rng)
+            logger.debug("retrying in %.1f s after: %s", delay, error)
+            self._sleep(delay)
+        msg = "unreachable: the retry loop always returns or raises"
+        raise AssertionError(msg)
+
+    def close(self) -> None:
+        """Close the connection pools this client opened."""
+        self._http.close()
+        if self._owns_files:
+            self._files.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,224 @@
+"""One download's state, shared by the async and sync drivers: the request, the answer's checks, the bytes.
+
+A short body or a dropped connection is resumed with a Range request; a 5xx or 429 answer
+is retried the same way (after the host's Retry-After, when it sends one), any other error
+status fails at once. Requests go to the file host, never with an Authorization header, and
+messages never show a URL's query (signed URLs carry secrets in it). The bytes go to a
+temporary part (`_output_file`), checked against Content-Length, fsynced and only then
+moved into place.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from http import HTTPStatus
+from pathlib import Path
+from typing import Final
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from ._constants import MAX_RETRY_AFTER
+from ._exceptions import DownloadError, DownloadExistsError
+from ._output_file import part_prefix, place, remove_stale_parts, umask
+from ._retry import parse_retry_after
+
+ProgressCallback = Callable[[int, int | None], None]
+
+RESUME_DELAY: Final = 0.5
+MAX_RESUME_DELAY: Final = 8.0
+# Failures worth resuming: the host is reachable but the body did not arrive whole.
+RESUMABLE: Final = (httpx.NetworkError, httpx.TimeoutException, httpx.RemoteProtocolError)
+_CONTENT_RANGE: Final = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+# Error statuses that usually mean "expired or removed" for a signed result URL.
+_GONE: Final = frozenset({401, 403, 404, 410})
+
+
+def _shown(url: str) -> str:
+    """The URL without credentials, query or fragment: safe for messages and logs."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+class DownloadJob:
+    """One download's state, shared by the sync and async drivers."""
+
+    def __init__(
+        self, url: str, dest: Path, *, overwrite: bool, on_progress: ProgressCallback | None, max_bytes: int
+    ) -> None:
+        self.url, self.dest, self.overwrite = url, Path(dest), overwrite
+        self.on_progress, self.max_bytes = on_progress, max_bytes
+        try:
+            scheme = urlsplit(url).scheme.lower()
+            httpx.URL(url)
+        except (ValueError, httpx.InvalidURL) as exc:
+            msg = f"cannot download: not a valid URL ({type(exc).__name__})"
+            raise DownloadError(msg) from exc
+        if scheme not in ("http", "https"):
+            msg = f"cannot download a {scheme or 'relative'!r} URL: only http and https URLs are supported"
+            raise DownloadError(msg)
+        if self.dest.is_dir():
+            msg = f"cannot save {_shown(url)} to {self.dest}: it is a directory"
+            raise DownloadError(msg)
+        remove_stale_parts(self.dest)
+        if not overwrite and os.path.lexists(self.dest):
+            msg = f"{self.dest} already exists; pass overwrite=True to replace it"
+            raise DownloadExistsError(msg)
+        self.received = 0
+        self.total: int | None = None
+        self.etag: str | None = None
+        self.last_error: BaseException | None = None
+        self.last_status: int | None = None
+        self.retry_after: float | None = None
+        try:
+            fd, name = tempfile.mkstemp(
+                prefix=part_prefix(self.dest, os.getpid()), suffix=".part", dir=self.dest.parent
+            )
+        except OSError as exc:
+            reason = f"cannot create a temporary file in {self.dest.parent}: {exc.strerror or exc}"
+            raise self.error(reason, exc) from exc
+        self.tmp = Path(name)
+        self.file = os.fdopen(fd, "wb")
+
+    def error(self, reason: str, cause: BaseException | None = None) -> DownloadError:
+        """A DownloadError naming the (redacted) URL and the reason."""
+        err = DownloadError(f"cannot download {_shown(self.url)}: {reason}")
+        err.__cause__ = cause
+        return err
+
+    def request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+        """The next GET: from the start, or a Range request from what we have."""
+        self.last_error = None
+        self.last_status = None
+        self.retry_after = None
+        request = http.build_request("GET", self.url)
+        # The file host is another origin: the API key must never travel there.
+        request.headers.pop("Authorization", None)
+        request.headers["Accept-Encoding"] = "identity"
+        if self.received:
+            request.headers["Range"] = f"bytes={self.received}-"
+            if self.etag:
+                request.headers["If-Range"] = self.etag
+        return request
+
+    def begin(self, response: httpx.Response) -> bool:
+        """Check the status and headers of an answer before its body is read.
+
+        False for a 5xx or 429 (the body is skipped and the request retried); raises for other errors.
+        """
+        status = response.status_code
+        if status == 429 or 500 <= status <= 599:
+            self.last_status = status
+            self.retry_after = parse_retry_after(response.headers.get("Retry-After"), now=time.time())
+            return False
+        if not response.is_success:
+            hint = " (the link may have expired)" if status in _GONE else ""
+            raise self.error(f"the file host answered {_status_text(status)}{hint}")
+        encoding = response.headers.get("Content-Encoding", "identity").lower()
+        if encoding != "identity":
+            raise self.error(f"the file host sent a {encoding!r}-encoded body; its size cannot be checked")
+        if response.status_code == 206:
+            self._resume_from(response.headers.get("Content-Range", ""))
+        else:
+            # A full body (a host without Range support answers 200): start over.
+            self.file.seek(0)
+            self.file.truncate()
+            self.received = 0
+            length = response.headers.get("Content-Length", "")
+            self.total = int(length) if length.isdigit() else None
+            etag = response.headers.get("ETag")
+            self.etag = etag if etag and not etag.startswith("W/") else None
+        if self.total is not None and self.total > self.max_bytes:
+            raise self.error(f"the file is {self.total} bytes, more than the limit of {self.max_bytes}")
+        return True
+
+    def pause(self, attempt: int) -> float:
+        """Seconds to wait before `attempt` (1 for the first retry).
+
+        The last answer's Retry-After (capped at MAX_RETRY_AFTER) when it sent one, else the backoff.
+        """
+        if self.retry_after is not None:
+            return min(self.retry_after, MAX_RETRY_AFTER)
+        return _delay(attempt)
+
+    def _resume_from(self, content_range: str) -> None:
+        match = _CONTENT_RANGE.fullmatch(content_range.strip())
+        if match is None or int(match[1]) != self.received:
+            raise self.error(f"asked for bytes from {self.received}, got Content-Range {content_range!r}")
+        size = None if match[3] == "*" else int(match[3])
+        if size is not None and self.total is not None and size != self.total:
+            raise self.error(f"the file changed on the host (was {self.total} bytes, now {size})")
+        self.total = size if size is not None else self.total
+
+    def write(self, chunk: bytes) -> None:
+        """Append a chunk, enforcing the announced size and the cap, and report progress."""
+        self.received += len(chunk)
+        if self.total is not None and self.received > self.total:
+            raise self.error(f"the host sent more than the {self.total} bytes it announced")
+        if self.received > self.max_bytes:
+            raise self.error(f"the file is larger than the limit of {self.max_bytes} bytes")
+        try:
+            self.file.write(chunk)
+        except OSError as exc:
+            raise self.error(f"cannot write {self.tmp}: {exc.strerror or exc}", exc) from exc
+        if self.on_progress is not None:
+            try:
+                self.on_progress(self.received, self.total)
+            except Exception as exc:
+                raise self.error(f"on_progress raised {type(exc).__name__}: {exc}", exc) from exc
+
+    def complete(self) -> bool:
+        """True once the body is whole; False when it ended short, broke off or was refused (retry)."""
+        if self.last_status is not None:
+            return False
+        if self.total is not None:
+            return self.received == self.total
+        return self.last_error is None
+
+    def give_up(self, resumes: int) -> DownloadError:
+        """The error once every resume is spent: the last status, or how many bytes arrived."""
+        if self.last_status is not None:
+            reason = (
+                f"gave up after {resumes + 1} attempts; the last answer was {_status_text(self.last_status)}"
+            )
+            return self.error(reason)
+        got = f"got {self.received} of {self.total if self.total is not None else '?'} bytes"
+        last = f"; last error: {type(self.last_error).__name__}" if self.last_error else ""
+        return self.error(f"{got} after {resumes} resume(s){last}", self.last_error)
+
+    def publish(self) -> Path:
+        """Flush, fsync and move the temporary file into place; no-clobber unless overwrite."""
+        try:
+            self.file.flush()
+            # mkstemp makes the file 0600; a saved video gets the usual umask-based mode.
+            os.chmod(self.file.fileno(), 0o666 & ~umask())
+            os.fsync(self.file.fileno())
+            self.file.close()
+            place(self.tmp, self.dest, overwrite=self.overwrite)
+        except DownloadExistsError:
+            raise
+        except OSError as exc:
+            raise self.error(f"cannot save it to {self.dest}: {exc.strerror or exc}", exc) from exc
+        return self.dest
+
+    def cleanup(self) -> None:
+        """Close and remove the temporary file (a no-op once it has been published)."""
+        self.file.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def _status_text(status: int) -> str:
+    """`HTTP 404 Not Found`, or `HTTP 520` for a status without a standard phrase."""
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _delay(resume: int) -> float:
+    return float(min(RESUME_DELAY * 2 ** (resume - 1), MAX_RESUME_DELAY))
