@@ -1,6 +1,8 @@
 """The file host: a second origin without auth, serving task results and blobs with Range support.
 
 Its own errors (404, 416) are plain text, as a CDN sends them; injected faults use the API's envelope.
+`file_host_app` is longer than 40 lines: its route handlers are closures over the shared context,
+as in `build_api_app`.
 """
 
 from __future__ import annotations

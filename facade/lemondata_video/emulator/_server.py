@@ -1,4 +1,7 @@
-"""The Emulator: the API and the file host on two loopback ports, served by uvicorn in a background thread."""
+"""The Emulator: the API and the file host on two loopback ports, served by uvicorn in a background thread.
+
+`__init__` is longer than 40 lines: it takes every option of the emulator, keyword by keyword.
+"""
 
 from __future__ import annotations
 
