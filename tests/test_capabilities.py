@@ -464,7 +464,7 @@ class TestFieldChecks:
                 "motion_strength must be a number from 0 to 100, not False",
                 "motion_strength",
             ),
-            ({"extend_at": -1}, "extend_at must be an integer of at least 0, not -1", "extend_at"),
+            ({"extend_at": 2.5}, "extend_at must be an integer, not 2.5", "extend_at"),
             ({"watermark": "no"}, "watermark must be true or false, not 'no'", "watermark"),
             ({"extend_times": 2}, "extend_times must be a string, not 2", "extend_times"),
             ({"size": 720}, "size must be a string, not 720", "size"),

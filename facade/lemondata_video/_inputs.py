@@ -32,7 +32,7 @@ IMAGE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 FRAME_FIELDS = ("start_image", "end_image")
 # Fields whose values are checked by their own rules below, not by their JSON type alone.
 SPECIAL_FIELDS = frozenset(
-    {"model", "prompt", "operation", "seed", "reference_images"}
+    {"model", "prompt", "operation", "reference_images"}
     | set(model_matrix.URI_FIELDS)
     | set(model_matrix.URI_LIST_FIELDS)
     | set(model_matrix.DATA_URL_ONLY_FIELDS)
@@ -181,7 +181,7 @@ def _check_url_list(name: str, value: object) -> None:
 
 
 def _check_simple_types(body: Mapping[str, Any]) -> None:
-    """Strings, booleans and the seed by their JSON type in the spec; enums by their values."""
+    """Strings, booleans and integers (seed, extend_at) by their JSON type in the spec; enums by value."""
     for name, kind in model_matrix.FIELD_TYPES.items():
         if name not in body or name in SPECIAL_FIELDS:
             continue
@@ -192,9 +192,9 @@ def _check_simple_types(body: Mapping[str, Any]) -> None:
         if kind == "boolean" and not isinstance(value, bool):
             msg = f"{name} must be true or false, not {_show(value)}"
             raise InvalidFieldError(msg, param=name)
-    if "seed" in body and (isinstance(body["seed"], bool) or not isinstance(body["seed"], int)):
-        msg = f"seed must be an integer, not {_show(body['seed'])}"
-        raise InvalidFieldError(msg, param="seed")
+        if kind == "integer" and (isinstance(value, bool) or not isinstance(value, int)):
+            msg = f"{name} must be an integer, not {_show(value)}"
+            raise InvalidFieldError(msg, param=name)
     for name, allowed in model_matrix.ENUM_FIELDS.items():
         if name in body and name != "operation" and body[name] not in allowed:
             msg = f"{name} must be one of {', '.join(allowed)}, not {_show(body[name])}"

@@ -141,7 +141,6 @@ URI_LIST_FIELDS: Final[tuple[str, ...]] = ("video_urls", "audio_urls")
 DATA_URL_ONLY_FIELDS: Final[tuple[str, ...]] = ("image",)
 
 FIELD_RANGES: Final[dict[str, tuple[float | None, float | None]]] = {
-    "extend_at": (0, None),
     "duration": (1, None),
     "fps": (1, 120),
     "cfg_scale": (0, 30),

@@ -72,7 +72,7 @@ BAD_FIELDS = [
     ),
     ({"motion_strength": True}, "motion_strength", "'motion_strength' must be a number, got bool."),
     ({"duration": 0}, "duration", "'duration' must be at least 1, got 0."),
-    ({"extend_at": -1}, "extend_at", "'extend_at' must be at least 0, got -1."),
+    ({"extend_at": 2.5}, "extend_at", "'extend_at' must be an integer, got float."),
     ({"seed": None}, "seed", "'seed' must be an integer, got null."),
     ({"watermark": "no"}, "watermark", "'watermark' must be a boolean, got str."),
     ({"model": ""}, "model", "'model' must not be empty."),
