@@ -34,7 +34,9 @@ class VideoClient(CatalogClient):
 
     Takes the options of APIClient (key, base URL, timeout, retries, http clients,
     rate_limit, catalog_ttl); `allow_unknown_models` lets `create` send models neither the
-    snapshot nor the live catalog lists.
+    snapshot nor the live catalog lists. `generate(on_created=...)` gets the new task as soon as
+    the create returns, before the first poll (to store its id); if the callback raises,
+    TaskCallbackError carries the task, which keeps running.
     """
 
     def create(
@@ -120,11 +122,7 @@ class VideoClient(CatalogClient):
         cancel_on_timeout: bool = False,
         **create_kwargs: Any,
     ) -> Task:
-        """`create` then `wait`; the errors of both.
-
-        `on_created` gets the new task as soon as the create returns, before the first poll
-        (to store its id); if it raises, TaskCallbackError carries the task (which keeps running).
-        """
+        """`create` then `wait`; the errors of both."""
         task = announce(self.create(prompt, **create_kwargs), on_created)
         cancel = cancel_on_timeout
         return self.wait(task, timeout=timeout, on_update=on_update, cancel_on_timeout=cancel)
