@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from conftest import Driver, FakeClock, task_json, task_url
 from lemondata_video import (
     AsyncVideoClient,
     ConflictError,
@@ -29,6 +30,7 @@ from lemondata_video import (
     WaitTimeoutError,
 )
 from lemondata_video.emulator import Emulator, Faults, ManualClock
+from pytest_httpx import HTTPXMock
 
 POLL = "GET /v1/tasks/{task_id}"
 CANCEL = "DELETE /v1/tasks/{task_id}"
@@ -117,7 +119,7 @@ def flavours(request: pytest.FixtureRequest, emulator: Emulator) -> Iterator[Fla
 
 
 @pytest.fixture(params=["sync", "async"])
-def flavour(request: pytest.FixtureRequest, emu: Emulator) -> Iterator[Flavour]:
+def client(request: pytest.FixtureRequest, emu: Emulator) -> Iterator[Flavour]:
     yield from flavours(request, emu)
 
 
@@ -139,25 +141,25 @@ def through_json(task: Task) -> Task:
 class TestOnCreated:
     """`generate(on_created=...)` hands the new task over before anything polls it."""
 
-    def test_called_once_with_the_new_task_before_any_poll(self, flavour: Flavour, emu: Emulator) -> None:
+    def test_called_once_with_the_new_task_before_any_poll(self, client: Flavour, emu: Emulator) -> None:
         seen: list[tuple[Task, int, int]] = []
 
         def store(task: Task) -> None:
             seen.append((task, emu.stats.requests[POLL], emu.stats.tasks_created))
 
-        done = flavour("generate", "a lemon", model=QUICK, on_created=store)
+        done = client("generate", "a lemon", model=QUICK, on_created=store)
         assert done.status is TaskStatus.COMPLETED
         [(created, polls_before, tasks_before)] = seen
         assert (created.id, created.status, created.model) == (done.id, TaskStatus.PENDING, QUICK)
         assert (polls_before, tasks_before) == (0, 1)
         assert emu.stats.requests[POLL] >= 1
 
-    def test_a_raising_callback_keeps_the_task_id(self, flavour: Flavour, emu: Emulator) -> None:
+    def test_a_raising_callback_keeps_the_task_id(self, client: Flavour, emu: Emulator) -> None:
         def store(task: Task) -> None:
             raise RuntimeError("the database is down")
 
         with pytest.raises(TaskCallbackError) as info:
-            flavour("generate", "a lemon", model=QUICK, on_created=store)
+            client("generate", "a lemon", model=QUICK, on_created=store)
         task = info.value.task
         assert str(info.value) == (
             f"on_created raised RuntimeError: the database is down; task {task.id} was created and "
@@ -166,18 +168,18 @@ class TestOnCreated:
         assert isinstance(info.value.__cause__, RuntimeError)
         assert (emu.stats.tasks_created, emu.stats.requests[POLL]) == (1, 0)
         assert emu.ctx.store.get(task.id) is not None
-        assert flavour("wait", task).status is TaskStatus.COMPLETED
+        assert client("wait", task).status is TaskStatus.COMPLETED
 
 
 class TestRoundTrip:
     """to_dict/from_dict keep every field and the raw payload, through JSON text."""
 
-    def test_created_running_and_completed(self, flavour: Flavour, emu: Emulator) -> None:
-        created = flavour("create", "a lemon", model=QUICK)
-        flavour.sleep(2)
-        running = flavour("get", created.id)
-        flavour.sleep(10)
-        completed = flavour("get", created.id)
+    def test_created_running_and_completed(self, client: Flavour, emu: Emulator) -> None:
+        created = client("create", "a lemon", model=QUICK)
+        client.sleep(2)
+        running = client("get", created.id)
+        client.sleep(10)
+        completed = client("get", created.id)
         assert [t.status for t in (created, running, completed)] == [
             TaskStatus.PENDING,
             TaskStatus.PROCESSING,
@@ -203,15 +205,15 @@ class TestRoundTrip:
         )
         assert copy.raw["error"] == ERROR_OBJECT
 
-    def test_the_dict_is_json_with_a_format_and_version(self, flavour: Flavour) -> None:
-        data = flavour("create", "a lemon", model=QUICK).to_dict()
+    def test_the_dict_is_json_with_a_format_and_version(self, client: Flavour) -> None:
+        data = client("create", "a lemon", model=QUICK).to_dict()
         assert json.loads(json.dumps(data)) == data
         assert (data["format"], data["version"]) == ("lemondata_video.Task", 1)
 
-    def test_a_fresh_client_waits_on_a_task_from_the_dict(self, flavour: Flavour, emu: Emulator) -> None:
+    def test_a_fresh_client_waits_on_a_task_from_the_dict(self, client: Flavour, emu: Emulator) -> None:
         """The second "process": a new client, given only the JSON text the first one wrote."""
-        text = json.dumps(flavour("create", "a lemon", model=QUICK).to_dict())
-        second = Flavour(flavour.name, emu)
+        text = json.dumps(client("create", "a lemon", model=QUICK).to_dict())
+        second = Flavour(client.name, emu)
         try:
             done = second("wait", Task.from_dict(json.loads(text)))
         finally:
@@ -261,9 +263,9 @@ class TestFailures:
 class TestCancelOnTimeout:
     """At the deadline the task is cancelled where the model allows it; the error says what happened."""
 
-    def test_a_queued_cancellable_task_is_cancelled(self, flavour: Flavour, emu: Emulator) -> None:
+    def test_a_queued_cancellable_task_is_cancelled(self, client: Flavour, emu: Emulator) -> None:
         with pytest.raises(WaitTimeoutError) as info:
-            flavour("generate", "a lemon", model=QUEUED, timeout=60, cancel_on_timeout=True)
+            client("generate", "a lemon", model=QUEUED, timeout=60, cancel_on_timeout=True)
         error, task = info.value, info.value.task
         assert (
             str(error)
@@ -274,10 +276,10 @@ class TestCancelOnTimeout:
         assert emu.stats.requests[CANCEL] == 1
         assert emu.ctx.store.get(task.id).cancelled_at is not None  # type: ignore[union-attr]
 
-    def test_a_running_task_the_service_refuses_to_cancel(self, flavour: Flavour, emu: Emulator) -> None:
-        created = flavour("create", "a lemon", model=RUNNING)
+    def test_a_running_task_the_service_refuses_to_cancel(self, client: Flavour, emu: Emulator) -> None:
+        created = client("create", "a lemon", model=RUNNING)
         with pytest.raises(WaitTimeoutError) as info:
-            flavour("wait", created, timeout=60, cancel_on_timeout=True)
+            client("wait", created, timeout=60, cancel_on_timeout=True)
         error = info.value
         assert str(error) == (
             f"task {created.id} is still processing, {error.task.progress:g}% after waiting 60 s; the cancel "
@@ -290,9 +292,9 @@ class TestCancelOnTimeout:
         assert error.task.status is TaskStatus.PROCESSING
         assert emu.stats.requests[CANCEL] == 1
 
-    def test_a_model_that_cannot_be_cancelled_is_not_asked(self, flavour: Flavour, emu: Emulator) -> None:
+    def test_a_model_that_cannot_be_cancelled_is_not_asked(self, client: Flavour, emu: Emulator) -> None:
         with pytest.raises(WaitTimeoutError) as info:
-            flavour("generate", "a lemon", model=SLOW, timeout=60, cancel_on_timeout=True)
+            client("generate", "a lemon", model=SLOW, timeout=60, cancel_on_timeout=True)
         error, ident = info.value, info.value.task.id
         assert str(error) == (
             f"task {ident} is still processing, {error.task.progress:g}% after waiting 60 s; not cancelled: "
@@ -304,12 +306,12 @@ class TestCancelOnTimeout:
         assert error.__cause__ is None
         assert emu.stats.requests[CANCEL] == 0
 
-    def test_a_task_that_names_no_model_gets_a_cancel_try(self, flavour: Flavour, emu: Emulator) -> None:
-        ident = flavour("create", "a lemon", model=QUEUED).id
+    def test_a_task_that_names_no_model_gets_a_cancel_try(self, client: Flavour, emu: Emulator) -> None:
+        ident = client("create", "a lemon", model=QUEUED).id
         emu.set_faults(Faults(server_error=1.0, routes=[POLL]))  # no poll ever says the model
         bare = Task.from_payload({"id": ident, "status": "pending"})
         with pytest.raises(WaitTimeoutError) as info:
-            flavour("wait", bare, timeout=60, cancel_on_timeout=True)
+            client("wait", bare, timeout=60, cancel_on_timeout=True)
         assert (
             str(info.value)
             == f"task {ident} is still pending after waiting 60 s; cancel_on_timeout cancelled it"
@@ -317,9 +319,9 @@ class TestCancelOnTimeout:
         assert (info.value.cancelled, info.value.task.cancelled) == (True, True)
         assert emu.stats.requests[CANCEL] == 1
 
-    def test_without_the_option_nothing_is_cancelled(self, flavour: Flavour, emu: Emulator) -> None:
+    def test_without_the_option_nothing_is_cancelled(self, client: Flavour, emu: Emulator) -> None:
         with pytest.raises(WaitTimeoutError) as info:
-            flavour("generate", "a lemon", model=QUEUED, timeout=60)
+            client("generate", "a lemon", model=QUEUED, timeout=60)
         ident = info.value.task.id
         assert str(info.value) == (
             f"task {ident} is still pending, 0% after waiting 60 s; it keeps running on the service. "
@@ -327,6 +329,25 @@ class TestCancelOnTimeout:
         )
         assert info.value.cancelled is None
         assert emu.stats.requests[CANCEL] == 0
+
+
+class TestCancelAnsweredWithoutCancelling:
+    """A cancel answer that does not say cancelled (no emulator does this; a mocked service)."""
+
+    def test_the_message_gives_the_answered_status(
+        self, driver: Driver, httpx_mock: HTTPXMock, clock: FakeClock
+    ) -> None:
+        pending = task_json(status="pending", model=QUEUED)
+        httpx_mock.add_response(method="GET", url=task_url("video_abc"), json=pending, is_reusable=True)
+        httpx_mock.add_response(method="DELETE", url=task_url("video_abc"), json=pending)
+        with pytest.raises(WaitTimeoutError) as info:
+            driver.wait("video_abc", clock, timeout=60, cancel_on_timeout=True)
+        assert str(info.value) == (
+            "task video_abc is still pending after waiting 60 s; the cancel was answered with status "
+            "pending, not cancelled; it keeps running on the service. Resume with client.wait('video_abc') "
+            "or check it with client.get('video_abc')"
+        )
+        assert (info.value.cancelled, info.value.task.raw_status) == (False, "pending")
 
 
 class TestFromDictErrors:
