@@ -235,16 +235,17 @@ class TestBatch:
 class TestHandlerScope:
     """Only the CLI entry point handles SIGTERM, and only while a command runs."""
 
-    def test_importing_the_library_and_the_cli_leaves_sigterm_alone(self) -> None:
+    def test_importing_the_library_and_the_cli_leaves_sigterm_alone_and_asyncio_unloaded(self) -> None:
         code = (
             "import signal, lemondata_video, lemondata_video.cli;"
             "from lemondata_video import VideoClient;"
-            "print(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)"
+            "import sys;"
+            "print(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL, 'asyncio' in sys.modules)"
         )
         done = subprocess.run(
             [sys.executable, "-c", code], env=cli_env(), capture_output=True, text=True, check=False
         )
-        assert (done.returncode, done.stdout) == (0, "True\n"), done.stderr
+        assert (done.returncode, done.stdout) == (0, "True False\n"), done.stderr
 
     def test_main_restores_the_previous_handler(self, capsys: object) -> None:
         def mine(signum: int, frame: object) -> None:

@@ -11,15 +11,17 @@ same `finally` and the journal stays consistent; a second SIGTERM interrupts at 
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import threading
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ._exits import INTERRUPTED, TERMINATED
+
+if TYPE_CHECKING:  # asyncio is imported by `run_async` only: `lemonvideo models` and `generate` skip it
+    import asyncio
 
 T = TypeVar("T")
 INTERRUPT_WORDS: Final = "interrupted"
@@ -79,6 +81,7 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
 def run_async(main: Coroutine[Any, Any, T]) -> T:
     """`asyncio.run(main)`; SIGTERM cancels `main` once and then raises `Terminated`, as Ctrl-C does."""
+    import asyncio  # noqa: PLC0415 - see the import above
 
     async def guarded() -> T:
         _TARGET.loop, _TARGET.task, _TARGET.terminated = (
