@@ -52,6 +52,7 @@ class WaitState:
         self.on_update = on_update
         self.schedule = PollSchedule(rng=rng)
         self.retry_after: float | None = None
+        self.failure: LemonDataError | None = None  # the last poll's transient error, logged with the delay
         if self.last is not None:
             self.schedule.observe(0.0, self.last.progress)
 
@@ -86,10 +87,27 @@ class WaitState:
         if not is_transient(error):
             raise error
         self.retry_after = getattr(error, "retry_after", None)
-        logger.debug("task %s: poll failed (%s); retrying", self.task_id, error)
+        self.failure = error
 
     def log_poll(self, delay: float) -> None:
-        """One DEBUG line per poll."""
+        """One DEBUG line per poll; INFO after a failed poll (a 429's Retry-After, or the error)."""
+        error, self.failure = self.failure, None
+        if isinstance(error, RateLimitError) and error.retry_after is not None:
+            logger.info(
+                "task %s: poll rate limited (429, Retry-After %g s); next poll in %.1f s",
+                self.task_id, error.retry_after, delay,
+            )  # fmt: skip
+            return
+        if error is not None:
+            reason = " ".join(str(error).split()) or type(error).__name__
+            logger.info(
+                "task %s: poll failed (%s: %s); next poll in %.1f s",
+                self.task_id,
+                type(error).__name__,
+                reason,
+                delay,
+            )
+            return
         task = self.last
         status = task.raw_status if task else "unknown"
         progress = task.progress if task else None
