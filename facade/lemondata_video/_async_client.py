@@ -9,6 +9,7 @@ than on import (benchmarks/imports.py measures it).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -19,7 +20,7 @@ from . import _synchronization as _sync
 from ._async_catalog_client import AsyncCatalogClient
 from ._body import check_json, fingerprint
 from ._error_map import Model, checked, create_failure
-from ._exceptions import LemonDataError
+from ._exceptions import DownloadError, LemonDataError
 from ._polling import DEFAULT_WAIT_TIMEOUT
 from ._task import Task
 from ._task_routes import downloadable, route_for, task_body, task_id_of
@@ -121,11 +122,23 @@ class AsyncVideoClient(AsyncCatalogClient):
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_update: Callable[[Task], None] | None = None,
+        out: str | os.PathLike[str] | None = None,
+        overwrite: bool = False,
         **create_kwargs: Any,
     ) -> Task:
-        """`create` then `wait`; the errors of both."""
+        """`create` then `wait`; with `out` (a file or directory, as for `download`), then `download`.
+
+        The task returned carries the saved file as `task.path`. An `out` file that exists (unless
+        `overwrite`) or whose directory does not is refused before anything is sent; a DownloadError
+        once the task completed carries it as `.task`. The errors of create, wait and download.
+        """
+        if out is not None:
+            from ._output_file import check_target  # noqa: PLC0415
+
+            check_target(out, overwrite=overwrite)
         task = await self.create(prompt, **create_kwargs)
-        return await self.wait(task, timeout=timeout, on_update=on_update)
+        done = await self.wait(task, timeout=timeout, on_update=on_update)
+        return done if out is None else await self._saved(done, out, overwrite=overwrite)
 
     async def download(
         self,
@@ -135,14 +148,16 @@ class AsyncVideoClient(AsyncCatalogClient):
         overwrite: bool = False,
         on_progress: ProgressCallback | None = None,
     ) -> Path:
-        """Save the first output video to `path` (a file or directory; default `<task id>.mp4` here)."""
-        from . import _async_download, _output_file  # noqa: PLC0415
+        """Save the first output video to `path` (a file or directory; default `<task id>.mp4` here).
+
+        A link the file host refuses (401, 403, 404, 410: a signed link that expired) is renewed
+        once by fetching the task again; the download resumes from the bytes it has.
+        """
+        from . import _output_file  # noqa: PLC0415
 
         done = await self._completed(task)
         dest = _output_file.resolve_target(path, done, 0)
-        return await _async_download.adownload_file(
-            self._files, done.videos[0].url, dest, overwrite=overwrite, on_progress=on_progress
-        )
+        return await self._save(done, 0, dest, overwrite=overwrite, on_progress=on_progress)
 
     async def download_all(
         self,
@@ -152,21 +167,46 @@ class AsyncVideoClient(AsyncCatalogClient):
         overwrite: bool = False,
         on_progress: ProgressCallback | None = None,
     ) -> list[Path]:
-        """Save every output video into `directory` (default: the current directory)."""
-        from . import _async_download, _output_file  # noqa: PLC0415
+        """Save every output video into `directory` (default: the current directory), as `download` does."""
+        from . import _output_file  # noqa: PLC0415
 
         done = await self._completed(task)
         folder = Path(directory) if directory is not None else Path.cwd()
+        names = [folder / _output_file.default_filename(done, index) for index in range(len(done.videos))]
         return [
-            await _async_download.adownload_file(
-                self._files,
-                video.url,
-                folder / _output_file.default_filename(done, index),
-                overwrite=overwrite,
-                on_progress=on_progress,
-            )
-            for index, video in enumerate(done.videos)
+            await self._save(done, index, name, overwrite=overwrite, on_progress=on_progress)
+            for index, name in enumerate(names)
         ]
+
+    async def _save(
+        self, task: Task, index: int, dest: Path, *, overwrite: bool, on_progress: ProgressCallback | None
+    ) -> Path:
+        from . import _async_download  # noqa: PLC0415
+
+        async def fresh_link() -> str:
+            try:
+                again = downloadable(await self.get(task))
+            except LemonDataError as exc:
+                msg = f"the link of task {task.id} was refused and a fresh one could not be fetched: {exc}"
+                raise DownloadError(msg) from exc
+            if index >= len(again.videos):
+                msg = f"the link of task {task.id} was refused and the task no longer lists video {index + 1}"
+                raise DownloadError(msg)
+            return again.videos[index].url
+
+        return await _async_download.adownload_file(
+            self._files, task.videos[index].url, dest, overwrite=overwrite, on_progress=on_progress,
+            refresh=fresh_link,
+        )  # fmt: skip
+
+    async def _saved(self, task: Task, out: str | os.PathLike[str], *, overwrite: bool) -> Task:
+        """`task` with the path its video was saved to; a DownloadError carries the task."""
+        try:
+            path = await self.download(task, out, overwrite=overwrite)
+        except DownloadError as exc:
+            exc.task = task
+            raise
+        return dataclasses.replace(task, path=path)
 
     async def _poll(self, task: Task | str, *, retries: int) -> Task:
         from lemondata_api.api.tasks import get_task, get_video_generation_legacy  # noqa: PLC0415

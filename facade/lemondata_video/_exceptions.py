@@ -233,7 +233,12 @@ class WaitTimeoutError(LemonDataError):
 
 
 class DownloadError(LemonDataError):
-    """The result could not be downloaded or saved; no partial file is left behind."""
+    """The result could not be downloaded or saved; no partial file is left behind.
+
+    `task` is the completed task when `generate(out=...)` could not save its video (else None).
+    """
+
+    task: Task | None = None
 
 
 class DownloadExistsError(DownloadError, FileExistsError):

@@ -6,6 +6,7 @@ import enum
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -119,7 +120,8 @@ def _error(value: object) -> str | None:
 class Task:
     """An asynchronous generation task as last seen; immutable.
 
-    `raw` is the payload exactly as the service sent it, unknown fields included.
+    `raw` is the payload exactly as the service sent it, unknown fields included. `path` is
+    where `generate(..., out=...)` saved its video (None otherwise).
     """
 
     id: str
@@ -134,6 +136,7 @@ class Task:
     created: int | None = None
     updated: int | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    path: Path | None = None
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any], *, task_id: str | None = None) -> Task:
