@@ -59,8 +59,7 @@ def serve(
             print("stopping", file=out)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """The ``python -m lemondata_video.emulator`` command line."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lemondata_video.emulator", description=serve.__doc__)
     parser.add_argument("--port", type=int, default=8787, help="API port (0 for any free port)")
     parser.add_argument("--host", default=DEFAULT_HOST, help="interface to bind (default 127.0.0.1)")
@@ -72,6 +71,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--failure-rate", type=float, default=0.0, help="share of tasks that fail (0-1)")
     parser.add_argument("--catalog", metavar="FILE", help="a GET /v1/models answer (JSON) to serve")
     parser.add_argument("--link-ttl", type=float, metavar="SECONDS", help=LINK_TTL_HELP)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``python -m lemondata_video.emulator`` command line."""
+    parser = _parser()
     args = parser.parse_args(argv)
     try:
         LinkSigner(args.link_ttl)
