@@ -42,21 +42,23 @@ def serve(
         link_ttl=link_ttl,
     )
     with emulator:
-        print(f"LemonData emulator at {emulator.base_url}", file=out)
-        print(f"  file host: {emulator.file_host_url}", file=out)
-        print(f"  API key:   {emulator.api_key}", file=out)
-        if link_ttl is not None:
-            print(f"  video links expire {link_ttl:g} s after each task answer", file=out)
-        print(
-            f"  export LEMONDATA_BASE_URL={emulator.base_url} LEMONDATA_API_KEY={emulator.api_key}", file=out
-        )
-        out.flush()
+        _announce(emulator, link_ttl, out)
         waiter = stop or threading.Event()
         try:
             while not waiter.wait(0.5):
                 pass
         except KeyboardInterrupt:
             print("stopping", file=out)
+
+
+def _announce(emulator: Emulator, link_ttl: float | None, out: TextIO) -> None:
+    print(f"LemonData emulator at {emulator.base_url}", file=out)
+    print(f"  file host: {emulator.file_host_url}", file=out)
+    print(f"  API key:   {emulator.api_key}", file=out)
+    if link_ttl is not None:
+        print(f"  video links expire {link_ttl:g} s after each task answer", file=out)
+    print(f"  export LEMONDATA_BASE_URL={emulator.base_url} LEMONDATA_API_KEY={emulator.api_key}", file=out)
+    out.flush()
 
 
 def _parser() -> argparse.ArgumentParser:
