@@ -7,6 +7,7 @@ Everything that may be shown (reprs, logs, messages) gets `mask_key`.
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import logging
 import os
@@ -24,6 +25,8 @@ logger: Final = logging.getLogger("lemondata_video")
 LOOPBACK_NAMES: Final = frozenset({"localhost"})
 MASK_VISIBLE: Final = 4
 MASK_MIN_LENGTH: Final = 12
+PROXY_SCHEMES: Final = ("http", "https", "socks5", "socks5h")
+HIDDEN_PASSWORD: Final = "***"
 
 
 def resolve_api_key(api_key: str | None) -> str:
@@ -66,6 +69,31 @@ def resolve_base_url(base_url: str | None) -> httpx.URL:
         )
         raise RequestValidationError(msg, param="base_url")
     return url
+
+
+def resolve_proxy(proxy: str | httpx.URL | httpx.Proxy | None) -> httpx.Proxy | None:
+    """The proxy of the clients the SDK makes, checked; RequestValidationError (a ValueError) naming the fix.
+
+    A password in the URL never shows in a message.
+    """
+    if proxy is None or isinstance(proxy, httpx.Proxy):
+        return proxy
+    if not isinstance(proxy, str | httpx.URL):
+        msg = f"proxy must be a URL such as 'http://proxy.internal:3128', not {type(proxy).__name__}"
+        raise RequestValidationError(msg, param="proxy")
+    try:
+        url = httpx.URL(proxy)
+    except httpx.InvalidURL as exc:
+        msg = f"proxy is not a valid URL ({exc})"
+        raise RequestValidationError(msg, param="proxy") from exc
+    shown = str(url.copy_with(password=HIDDEN_PASSWORD) if url.password else url)
+    if url.scheme not in PROXY_SCHEMES or not url.host:
+        msg = f"proxy must be an http://, https://, socks5:// or socks5h:// URL with a host, not {shown!r}"
+        raise RequestValidationError(msg, param="proxy")
+    if url.scheme.startswith("socks") and importlib.util.find_spec("socksio") is None:
+        msg = f"the SOCKS proxy {shown!r} needs the socksio package: pip install 'httpx[socks]'"
+        raise RequestValidationError(msg, param="proxy")
+    return httpx.Proxy(url)
 
 
 def is_loopback(host: str) -> bool:
