@@ -26,7 +26,7 @@ LOOPBACK_NAMES: Final = frozenset({"localhost"})
 MASK_VISIBLE: Final = 4
 MASK_MIN_LENGTH: Final = 12
 PROXY_SCHEMES: Final = ("http", "https", "socks5", "socks5h")
-HIDDEN_PASSWORD: Final = "***"
+REDACTED: Final = "***"
 
 
 def resolve_api_key(api_key: str | None) -> str:
@@ -86,7 +86,7 @@ def resolve_proxy(proxy: str | httpx.URL | httpx.Proxy | None) -> httpx.Proxy | 
     except httpx.InvalidURL as exc:
         msg = f"proxy is not a valid URL ({exc})"
         raise RequestValidationError(msg, param="proxy") from exc
-    shown = str(url.copy_with(password=HIDDEN_PASSWORD) if url.password else url)
+    shown = str(url.copy_with(password=REDACTED) if url.password else url)
     if url.scheme not in PROXY_SCHEMES or not url.host:
         msg = f"proxy must be an http://, https://, socks5:// or socks5h:// URL with a host, not {shown!r}"
         raise RequestValidationError(msg, param="proxy")
