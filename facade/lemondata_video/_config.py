@@ -13,6 +13,7 @@ import logging
 import os
 from collections.abc import Generator
 from typing import Final
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -86,7 +87,7 @@ def resolve_proxy(proxy: str | httpx.URL | httpx.Proxy | None) -> httpx.Proxy | 
     except httpx.InvalidURL as exc:
         msg = f"proxy is not a valid URL ({exc})"
         raise RequestValidationError(msg, param="proxy") from exc
-    shown = str(url.copy_with(password=REDACTED) if url.password else url)
+    shown = _without_password(str(proxy))
     if url.scheme not in PROXY_SCHEMES or not url.host:
         msg = f"proxy must be an http://, https://, socks5:// or socks5h:// URL with a host, not {shown!r}"
         raise RequestValidationError(msg, param="proxy")
@@ -94,6 +95,16 @@ def resolve_proxy(proxy: str | httpx.URL | httpx.Proxy | None) -> httpx.Proxy | 
         msg = f"the SOCKS proxy {shown!r} needs the socksio package: pip install 'httpx[socks]'"
         raise RequestValidationError(msg, param="proxy")
     return httpx.Proxy(url)
+
+
+def _without_password(url: str) -> str:
+    """`url` as written, its password (if any) replaced by `***`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user, _, host = parts.netloc.rpartition("@")
+    netloc = f"{user.partition(':')[0]}:{REDACTED}@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def is_loopback(host: str) -> bool:
