@@ -23,7 +23,6 @@ from . import _synchronization as _sync
 from ._body import check_json
 from ._config import logger, mask_key, resolve_api_key, resolve_base_url, resolve_proxy
 from ._constants import DEFAULT_CATALOG_TTL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_CONNECTIONS
-from ._exceptions import RequestValidationError
 from ._ratelimit import Budget, budget_of
 from ._retry import retry_delay, should_retry
 
@@ -65,13 +64,7 @@ class AsyncAPIClient:
         proxy: str | httpx.URL | httpx.Proxy | None = None,
     ) -> None:
         key = resolve_api_key(api_key)
-        proxied = resolve_proxy(proxy)
-        if proxied is not None and (http_client is not None or file_http_client is not None):
-            msg = (
-                "proxy= is for the httpx clients the SDK makes; a given http_client or file_http_client "
-                "sends as it was made: give it the proxy (httpx.Client(proxy=...)), or drop it"
-            )
-            raise RequestValidationError(msg, param="proxy")
+        proxied = resolve_proxy(proxy, clients_given=http_client is not None or file_http_client is not None)
         if max_retries < 0:
             msg = f"max_retries must be 0 or more, not {max_retries}"
             raise ValueError(msg)

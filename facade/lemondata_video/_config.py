@@ -72,11 +72,20 @@ def resolve_base_url(base_url: str | None) -> httpx.URL:
     return url
 
 
-def resolve_proxy(proxy: str | httpx.URL | httpx.Proxy | None) -> httpx.Proxy | None:
+def resolve_proxy(
+    proxy: str | httpx.URL | httpx.Proxy | None, *, clients_given: bool = False
+) -> httpx.Proxy | None:
     """The proxy of the clients the SDK makes, checked; RequestValidationError (a ValueError) naming the fix.
 
-    A password in the URL never shows in a message.
+    `clients_given`: the caller gave an http_client or file_http_client, which a proxy cannot
+    change. A password in the URL never shows in a message.
     """
+    if proxy is not None and clients_given:
+        msg = (
+            "proxy= is for the httpx clients the SDK makes; a given http_client or file_http_client "
+            "sends as it was made: give it the proxy (httpx.Client(proxy=...)), or drop it"
+        )
+        raise RequestValidationError(msg, param="proxy")
     if proxy is None or isinstance(proxy, httpx.Proxy):
         return proxy
     if not isinstance(proxy, str | httpx.URL):
