@@ -257,11 +257,15 @@ class TestDownload:
         emu.set_faults(Faults(timeout=1.0, routes=[TASKS]))
         with pytest.raises(DownloadError) as raised:
             client("download", task, tmp_path / "cat.mp4")
+        refresh = raised.value.__cause__
+        assert isinstance(refresh, DownloadError)
+        assert type(refresh.__cause__).__name__ == "ServerError"
+        shown = f"{emu.file_host_url}/files/{task.id}.mp4"
         assert str(raised.value) == (
-            f"the link of task {task.id} was refused and a fresh one could not be fetched: "
-            f"{raised.value.__cause__}"
+            f"cannot download {shown}: the file host answered HTTP 403 Forbidden "
+            f"(the link may have expired), and task {task.id} could not be fetched again for a fresh link: "
+            f"{refresh.__cause__}"
         )
-        assert type(raised.value.__cause__).__name__ == "ServerError"
         assert list(tmp_path.iterdir()) == []
 
 

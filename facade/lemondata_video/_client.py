@@ -186,10 +186,10 @@ class VideoClient(CatalogClient):
             try:
                 again = downloadable(self.get(task))
             except LemonDataError as exc:
-                msg = f"the link of task {task.id} was refused and a fresh one could not be fetched: {exc}"
+                msg = f"task {task.id} could not be fetched again for a fresh link: {exc}"
                 raise DownloadError(msg) from exc
             if index >= len(again.videos):
-                msg = f"the link of task {task.id} was refused and the task no longer lists video {index + 1}"
+                msg = f"task {task.id} no longer lists a video {index + 1} to fetch a fresh link of"
                 raise DownloadError(msg)
             return again.videos[index].url
 

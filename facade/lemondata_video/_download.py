@@ -15,6 +15,7 @@ import httpx
 from . import _synchronization as _sync
 from ._constants import DOWNLOAD_CHUNK_SIZE, DOWNLOAD_MAX_RESUMES, MAX_DOWNLOAD_BYTES
 from ._download_job import RESUMABLE, DownloadJob, ProgressCallback
+from ._exceptions import DownloadError
 
 
 def download_file(
@@ -32,16 +33,16 @@ def download_file(
     """Download `url` to `dest` atomically; resume a short or broken body up to `max_resumes` times.
 
     A 5xx or 429 is retried within the same `max_resumes` (after its Retry-After, capped, or the
-    backoff), from the bytes written where the host supports Range. When the host refuses the
-    link (401, 403, 404, 410) and `refresh` is given, it is called once for a fresh URL of the
-    same file and the download goes on from the bytes written. `on_progress(bytes_so_far,
-    total_or_None)` is called per chunk. Raises DownloadExistsError if `dest` exists (unless
-    `overwrite`), DownloadError for anything else; no partial or temporary file is left behind.
+    backoff), from the bytes written where the host supports Range. A refused link (401, 403,
+    404, 410) is renewed once with `refresh()` (a fresh URL of the same file, or DownloadError)
+    and the download goes on from the bytes written. `on_progress(bytes_so_far, total_or_None)`
+    is called per chunk. Raises DownloadExistsError if `dest` exists (unless `overwrite`),
+    DownloadError for anything else; no partial or temporary file is left behind.
     """
+    renewable = refresh is not None
     job = DownloadJob(
-        url, dest, overwrite=overwrite, on_progress=on_progress, max_bytes=max_bytes,
-        refreshable=refresh is not None,
-    )  # fmt: skip
+        url, dest, overwrite=overwrite, on_progress=on_progress, max_bytes=max_bytes, refreshable=renewable
+    )
     try:
         attempt = 0
         while True:
@@ -49,7 +50,7 @@ def download_file(
             if job.complete():
                 return job.publish()
             if refresh is not None and job.refused is not None:
-                job.renew(refresh())
+                _renew(job, refresh)
                 continue
             attempt += 1
             if attempt > max_resumes:
@@ -57,6 +58,15 @@ def download_file(
             sleep(job.pause(attempt))
     finally:
         job.cleanup()
+
+
+def _renew(job: DownloadJob, refresh: Callable[[], str]) -> None:
+    """Go on with a fresh link; a refresh that fails ends the download, naming the refusal first."""
+    try:
+        fresh = refresh()
+    except DownloadError as exc:
+        raise job.not_renewed(exc) from exc
+    job.renew(fresh)
 
 
 def _fetch(http: httpx.Client, job: DownloadJob) -> None:

@@ -158,6 +158,10 @@ class DownloadJob:
         check_url(url)
         self.url, self.refused, self.refreshed = url, None, True
 
+    def not_renewed(self, cause: DownloadError) -> DownloadError:
+        """The error when the refused link could not be renewed: the refusal, then why."""
+        return self.error(f"{self._refusal(self.refused or 0)}, and {cause}", cause)
+
     def pause(self, attempt: int) -> float:
         """Seconds to wait before `attempt` (1 for the first retry).
 
