@@ -21,6 +21,7 @@ class Flavour:
 
     def __init__(self, name: str, emu: Emulator, **options: Any) -> None:
         self.name, self.emu = name, emu
+        self._files = options.get("file_http_client")  # the test's own: closed with this client
         kwargs = {"api_key": emu.api_key, "base_url": emu.base_url, **options}
         if name == "sync":
             self.client: Any = VideoClient(**kwargs)
@@ -49,7 +50,10 @@ class Flavour:
         return result if self.name == "sync" else self.loop.run_until_complete(result)
 
     def http(self, **options: Any) -> httpx.Client | httpx.AsyncClient:
-        """An httpx client of this flavour (for file_http_client=); `on_request` hooks as plain functions."""
+        """An httpx client of this flavour for a Flavour's file_http_client= (which closes it).
+
+        `on_request` are request hooks, plain functions for both flavours.
+        """
         hooks: list[Callable[[httpx.Request], None]] = options.pop("on_request", [])
         if self.name == "sync":
             return httpx.Client(event_hooks={"request": hooks}, **options)
@@ -63,8 +67,12 @@ class Flavour:
     def close(self) -> None:
         if self.name == "sync":
             self.client.close()
+            if self._files is not None:
+                self._files.close()
         else:
             self.loop.run_until_complete(self.client.aclose())
+            if self._files is not None:
+                self.loop.run_until_complete(self._files.aclose())
             self.loop.close()
 
 
