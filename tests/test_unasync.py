@@ -16,6 +16,7 @@ PAIRS = {
     "_async_catalog_client.py": "_catalog_client.py",
     "_async_client.py": "_client.py",
     "_async_download.py": "_download.py",
+    "_async_task_client.py": "_task_client.py",
     "_async_transports.py": "_transports.py",
 }
 
@@ -57,7 +58,8 @@ def test_a_one_line_edit_of_an_async_source_fails_the_check_naming_the_file(copy
     source = copy / "facade" / "lemondata_video" / "_async_client.py"
     text = source.read_text(encoding="utf-8")
     edited = text.replace(
-        '        """`create` then `wait`; the errors of both."""', '        """Create, then wait."""'
+        '        """The task\'s current state; follows `task.poll_url` when it is on the API\'s origin."""',
+        '        """The task, now."""',
     )
     assert edited != text
     source.write_text(edited, encoding="utf-8")
@@ -70,9 +72,7 @@ def test_a_one_line_edit_of_an_async_source_fails_the_check_naming_the_file(copy
     )
     rewritten = unasync(copy)
     assert rewritten.stdout == "wrote facade/lemondata_video/_client.py from _async_client.py\n"
-    assert (
-        '        """Create, then wait."""' in (copy / "facade" / "lemondata_video" / "_client.py").read_text()
-    )
+    assert '        """The task, now."""' in (copy / "facade" / "lemondata_video" / "_client.py").read_text()
     assert unasync(copy, "--check").returncode == 0
 
 

@@ -21,7 +21,7 @@ import httpx
 from . import _async_transports, _error_map
 from . import _synchronization as _sync
 from ._body import check_json
-from ._config import mask_key, resolve_api_key, resolve_base_url, setup_logging
+from ._config import mask_key, resolve_api_key, resolve_base_url, resolve_proxy, setup_logging
 from ._constants import DEFAULT_CATALOG_TTL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_CONNECTIONS
 from ._ratelimit import Budget, budget_of
 from ._retry import log_retry, retry_delay, should_retry
@@ -40,8 +40,11 @@ class AsyncAPIClient:
     LEMONDATA_BASE_URL. A given `http_client` sends the API's requests with its own
     transport, default headers, timeouts and hooks; it is not changed (several clients may
     share it) and is left open on close. `file_http_client` fetches results from the file
-    host and never carries the key. `rate_limit` (requests per minute, or a RequestBudget or
-    RedisBudget shared by several clients) paces every request to the API, retries and polls included.
+    host and never carries the key: a caller who gives a proxied `http_client` gives a proxied
+    `file_http_client` too, or downloads go direct. `proxy` (an http(s) or socks5 URL) is the
+    simpler way: the API's requests and the downloads both go through it. `rate_limit`
+    (requests per minute, or a RequestBudget or RedisBudget shared by several clients) paces
+    every request to the API, retries and polls included.
     `allow_unknown_models` and `catalog_ttl` (how long the live model catalog is kept; 0
     turns live checks off) are for the video methods of the subclasses.
     """
@@ -58,9 +61,11 @@ class AsyncAPIClient:
         file_http_client: httpx.AsyncClient | None = None,
         rate_limit: float | Budget | None = None,
         catalog_ttl: float = DEFAULT_CATALOG_TTL,
+        proxy: str | httpx.URL | httpx.Proxy | None = None,
     ) -> None:
         setup_logging()  # LEMONDATA_LOG=info|debug: the SDK's logs on stderr
         key = resolve_api_key(api_key)
+        proxied = resolve_proxy(proxy, clients_given=http_client is not None or file_http_client is not None)
         if max_retries < 0:
             msg = f"max_retries must be 0 or more, not {max_retries}"
             raise ValueError(msg)
@@ -74,10 +79,10 @@ class AsyncAPIClient:
         self._masked = mask_key(key)
         self._budget = budget_of(rate_limit)
         self._http = _async_transports.async_api_http(
-            http_client, key=key, base_url=self.base_url, timeout=timeout
+            http_client, key=key, base_url=self.base_url, timeout=timeout, proxy=proxied
         )
         self._owns_files = file_http_client is None
-        self._files = file_http_client or _async_transports.async_file_http(timeout)
+        self._files = file_http_client or _async_transports.async_file_http(timeout, proxied)
         self._sleep: Callable[[float], Awaitable[None]] = _sync.async_sleep
         self._rng = random.Random()
         self._warned: set[str] = set()

@@ -9,6 +9,7 @@ than on import (benchmarks/imports.py measures it).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -16,19 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from . import _synchronization as _sync
-from ._async_catalog_client import AsyncCatalogClient
-from ._body import check_json, fingerprint
-from ._error_map import Model, checked, create_failure
-from ._exceptions import LemonDataError, WaitTimeoutError
+from ._async_task_client import AsyncTaskClient
+from ._exceptions import DownloadError, LemonDataError, WaitTimeoutError
 from ._polling import DEFAULT_WAIT_TIMEOUT
 from ._task import Task
-from ._task_routes import downloadable, route_for, task_body, task_id_of
+from ._task_routes import downloadable
 from ._waiting import WaitState, announce, cancel_refusal
 
 ProgressCallback = Callable[[int, int | None], None]
 
 
-class AsyncVideoClient(AsyncCatalogClient):
+class AsyncVideoClient(AsyncTaskClient):
     """The asyncio client of the LemonData video API. Use `async with`, or call `aclose()`.
 
     Takes the options of AsyncAPIClient (key, base URL, timeout, retries, http clients,
@@ -37,49 +36,6 @@ class AsyncVideoClient(AsyncCatalogClient):
     the create returns, before the first poll (to store its id); if the callback raises,
     TaskCallbackError carries the task, which keeps running.
     """
-
-    async def create(
-        self,
-        prompt: str | None,
-        *,
-        model: str = "sora-2",
-        operation: str | None = None,
-        allow_unknown_model: bool | None = None,
-        **fields: Any,
-    ) -> Task:
-        """Validate and submit a generation; return the new task (status `pending`).
-
-        Raises RequestValidationError before any request; TaskMayExistError when the
-        request was sent and its outcome is unknown (it is never resent then).
-        """
-        allow = self.allow_unknown_models if allow_unknown_model is None else allow_unknown_model
-        body = await self._checked_request(
-            prompt, model=model, operation=operation, fields=fields, allow=allow
-        )
-        check_json(body)
-        from lemondata_api.api.videos import create_video_generation  # noqa: PLC0415
-        from lemondata_api.models import VideoGenerationCreated, VideoGenerationRequest  # noqa: PLC0415
-
-        request = VideoGenerationRequest.from_dict(body)
-        try:
-            built = create_video_generation._get_kwargs(body=request)
-            payload = await self._task_call(built, VideoGenerationCreated)
-        except LemonDataError as exc:
-            raise create_failure(exc, fingerprint=fingerprint(body)) from exc
-        return Task.from_payload(payload)
-
-    async def get(self, task: Task | str) -> Task:
-        """The task's current state; follows `task.poll_url` when it is on the API's origin."""
-        return await self._poll(task, retries=self.max_retries)
-
-    async def cancel(self, task: Task | str) -> Task:
-        """Cancel a task that has not started running; ConflictError when it cannot be cancelled."""
-        from lemondata_api.api.tasks import cancel_task  # noqa: PLC0415
-        from lemondata_api.models import VideoTask  # noqa: PLC0415
-
-        ident = task_id_of(task)
-        payload = await self._task_call(cancel_task._get_kwargs(ident), VideoTask)
-        return Task.from_payload(payload, task_id=ident)
 
     async def wait(
         self,
@@ -121,12 +77,25 @@ class AsyncVideoClient(AsyncCatalogClient):
         on_update: Callable[[Task], None] | None = None,
         on_created: Callable[[Task], None] | None = None,
         cancel_on_timeout: bool = False,
+        out: str | os.PathLike[str] | None = None,
+        overwrite: bool = False,
         **create_kwargs: Any,
     ) -> Task:
-        """`create` then `wait`; the errors of both."""
+        """`create` then `wait`; with `out` (a file or directory, as for `download`), then `download`.
+
+        `on_created` gets the new task before the first poll; `cancel_on_timeout` is `wait`'s.
+        The task returned carries the saved file as `task.path`. An `out` file that exists (unless
+        `overwrite`) or whose directory does not is refused before anything is sent; a DownloadError
+        once the task completed carries it as `.task`. The errors of create, wait and download.
+        """
+        if out is not None:
+            from ._output_file import check_target  # noqa: PLC0415
+
+            check_target(out, overwrite=overwrite)
         task = announce(await self.create(prompt, **create_kwargs), on_created)
         cancel = cancel_on_timeout
-        return await self.wait(task, timeout=timeout, on_update=on_update, cancel_on_timeout=cancel)
+        done = await self.wait(task, timeout=timeout, on_update=on_update, cancel_on_timeout=cancel)
+        return done if out is None else await self._saved(done, out, overwrite=overwrite)
 
     async def download(
         self,
@@ -136,14 +105,16 @@ class AsyncVideoClient(AsyncCatalogClient):
         overwrite: bool = False,
         on_progress: ProgressCallback | None = None,
     ) -> Path:
-        """Save the first output video to `path` (a file or directory; default `<task id>.mp4` here)."""
-        from . import _async_download, _output_file  # noqa: PLC0415
+        """Save the first output video to `path` (a file or directory; default `<task id>.mp4` here).
+
+        A link the file host refuses (401, 403, 404, 410: a signed link that expired) is renewed
+        once by fetching the task again; the download resumes from the bytes it has.
+        """
+        from . import _output_file  # noqa: PLC0415
 
         done = await self._completed(task)
         dest = _output_file.resolve_target(path, done, 0)
-        return await _async_download.adownload_file(
-            self._files, done.videos[0].url, dest, overwrite=overwrite, on_progress=on_progress
-        )
+        return await self._save(done, 0, dest, overwrite=overwrite, on_progress=on_progress)
 
     async def download_all(
         self,
@@ -153,20 +124,15 @@ class AsyncVideoClient(AsyncCatalogClient):
         overwrite: bool = False,
         on_progress: ProgressCallback | None = None,
     ) -> list[Path]:
-        """Save every output video into `directory` (default: the current directory)."""
-        from . import _async_download, _output_file  # noqa: PLC0415
+        """Save every output video into `directory` (default: the current directory), as `download` does."""
+        from . import _output_file  # noqa: PLC0415
 
         done = await self._completed(task)
         folder = Path(directory) if directory is not None else Path.cwd()
+        names = [folder / _output_file.default_filename(done, index) for index in range(len(done.videos))]
         return [
-            await _async_download.adownload_file(
-                self._files,
-                video.url,
-                folder / _output_file.default_filename(done, index),
-                overwrite=overwrite,
-                on_progress=on_progress,
-            )
-            for index, video in enumerate(done.videos)
+            await self._save(done, index, name, overwrite=overwrite, on_progress=on_progress)
+            for index, name in enumerate(names)
         ]
 
     async def _wait(self, state: WaitState, sleep: Callable[[float], Awaitable[None]]) -> Task:
@@ -196,26 +162,32 @@ class AsyncVideoClient(AsyncCatalogClient):
             outcome = exc
         return state.cancel_outcome(outcome)
 
-    async def _poll(self, task: Task | str, *, retries: int) -> Task:
-        from lemondata_api.api.tasks import get_task, get_video_generation_legacy  # noqa: PLC0415
-        from lemondata_api.models import VideoTask  # noqa: PLC0415
+    async def _save(
+        self, task: Task, index: int, dest: Path, *, overwrite: bool, on_progress: ProgressCallback | None
+    ) -> Path:
+        from . import _async_download  # noqa: PLC0415
 
-        route = route_for(task, base_url=self.base_url, warned=self._warned)
-        if route.kind == "url":
-            built: dict[str, Any] = {"method": "GET", "url": route.url}
-        else:
-            op = get_task if route.kind == "task" else get_video_generation_legacy
-            built = op._get_kwargs(route.task_id)
-        payload = await self._task_call(built, VideoTask, retries=retries)
-        return Task.from_payload(payload, task_id=route.task_id)
+        async def fresh_link() -> str:
+            try:
+                again = downloadable(await self.get(task))
+            except LemonDataError as exc:
+                msg = f"task {task.id} could not be fetched again for a fresh link: {exc}"
+                raise DownloadError(msg) from exc
+            if index >= len(again.videos):
+                msg = f"task {task.id} no longer lists a video {index + 1} to fetch a fresh link of"
+                raise DownloadError(msg)
+            return again.videos[index].url
 
-    async def _task_call(
-        self, built: dict[str, Any], expect: type[Model], *, retries: int | None = None
-    ) -> dict[str, Any]:
-        """Send a request a generated operation built; its JSON, checked to be `expect` naming a task id."""
-        response = await self._send(built["method"], built["url"], json=built.get("json"), retries=retries)
-        body = checked(response, expect=expect, secret=self._secret)
-        return task_body(response, body, secret=self._secret)
+        return await _async_download.adownload_file(
+            self._files, task.videos[index].url, dest, overwrite=overwrite, on_progress=on_progress,
+            refresh=fresh_link,
+        )  # fmt: skip
 
-    async def _completed(self, task: Task | str) -> Task:
-        return downloadable(task if isinstance(task, Task) and task.videos else await self.get(task))
+    async def _saved(self, task: Task, out: str | os.PathLike[str], *, overwrite: bool) -> Task:
+        """`task` with the path its video was saved to; a DownloadError carries the task."""
+        try:
+            path = await self.download(task, out, overwrite=overwrite)
+        except DownloadError as exc:
+            exc.task = task
+            raise
+        return dataclasses.replace(task, path=path)

@@ -4,7 +4,8 @@ A caller's `http_client` (for a proxy, a custom transport, mTLS, event hooks) ca
 API's requests but is never changed: the base URL and the origin-bound key live on a client
 of ours whose transport hands each built request to the caller's `send`. Two clients with
 different keys can share one httpx client, and it keeps its own auth, base URL and hooks for
-its other uses. Its default headers and timeouts apply.
+its other uses. Its default headers and timeouts apply. The client's `proxy` goes to both httpx
+clients the SDK makes (without one, httpx reads HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY).
 """
 
 from __future__ import annotations
@@ -38,9 +39,14 @@ class _AsyncThrough(httpx.AsyncBaseTransport):
 
 
 def async_api_http(
-    given: httpx.AsyncClient | None, *, key: str, base_url: httpx.URL, timeout: float
+    given: httpx.AsyncClient | None,
+    *,
+    key: str,
+    base_url: httpx.URL,
+    timeout: float,
+    proxy: httpx.Proxy | None = None,
 ) -> httpx.AsyncClient:
-    """The httpx client of the API's requests, sending through `given` when there is one."""
+    """The httpx client of the API's requests, sending through `given` when there is one, else via `proxy`."""
     headers = httpx.Headers(given.headers if given is not None else None)
     if headers.get("User-Agent", "python-httpx/").startswith("python-httpx/"):
         headers["User-Agent"] = USER_AGENT
@@ -51,10 +57,11 @@ def async_api_http(
         auth=BearerAuth(key, base_url=base_url),
         headers=headers,
         timeout=given.timeout if given is not None else api_timeout(timeout),
+        proxy=proxy if given is None else None,
     )
 
 
-def async_file_http(timeout: float) -> httpx.AsyncClient:
-    """The file host's httpx client: redirects followed, no key, our User-Agent."""
+def async_file_http(timeout: float, proxy: httpx.Proxy | None = None) -> httpx.AsyncClient:
+    """The file host's httpx client: redirects followed, no key, our User-Agent, the client's `proxy`."""
     options: dict[str, Any] = {"follow_redirects": True, "headers": {"User-Agent": USER_AGENT}}
-    return httpx.AsyncClient(timeout=api_timeout(timeout), **options)
+    return httpx.AsyncClient(timeout=api_timeout(timeout), proxy=proxy, **options)

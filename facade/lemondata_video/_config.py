@@ -14,6 +14,7 @@ changes nothing. Nothing happens on import.
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import logging
 import os
@@ -21,6 +22,7 @@ import sys
 import warnings
 from collections.abc import Generator, Mapping
 from typing import Final, TextIO
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -44,6 +46,8 @@ LOG_DATE_FORMAT: Final = "%Y-%m-%d %H:%M:%S"
 LOOPBACK_NAMES: Final = frozenset({"localhost"})
 MASK_VISIBLE: Final = 4
 MASK_MIN_LENGTH: Final = 12
+PROXY_SCHEMES: Final = ("http", "https", "socks5", "socks5h")
+REDACTED: Final = "***"
 
 
 def resolve_api_key(api_key: str | None) -> str:
@@ -86,6 +90,50 @@ def resolve_base_url(base_url: str | None) -> httpx.URL:
         )
         raise RequestValidationError(msg, param="base_url")
     return url
+
+
+def resolve_proxy(
+    proxy: str | httpx.URL | httpx.Proxy | None, *, clients_given: bool = False
+) -> httpx.Proxy | None:
+    """The proxy of the clients the SDK makes, checked; RequestValidationError (a ValueError) naming the fix.
+
+    `clients_given`: the caller gave an http_client or file_http_client, which a proxy cannot
+    change. A password in the URL never shows in a message.
+    """
+    if proxy is not None and clients_given:
+        msg = (
+            "proxy= is for the httpx clients the SDK makes; a given http_client or file_http_client "
+            "sends as it was made: give it the proxy (httpx.Client(proxy=...)), or drop it"
+        )
+        raise RequestValidationError(msg, param="proxy")
+    if proxy is None or isinstance(proxy, httpx.Proxy):
+        return proxy
+    if not isinstance(proxy, str | httpx.URL):
+        msg = f"proxy must be a URL such as 'http://proxy.internal:3128', not {type(proxy).__name__}"
+        raise RequestValidationError(msg, param="proxy")
+    try:
+        url = httpx.URL(proxy)
+    except httpx.InvalidURL as exc:
+        msg = f"proxy is not a valid URL ({exc})"
+        raise RequestValidationError(msg, param="proxy") from exc
+    shown = _without_password(str(proxy))
+    if url.scheme not in PROXY_SCHEMES or not url.host:
+        msg = f"proxy must be an http://, https://, socks5:// or socks5h:// URL with a host, not {shown!r}"
+        raise RequestValidationError(msg, param="proxy")
+    if url.scheme.startswith("socks") and importlib.util.find_spec("socksio") is None:
+        msg = f"the SOCKS proxy {shown!r} needs the socksio package: pip install 'httpx[socks]'"
+        raise RequestValidationError(msg, param="proxy")
+    return httpx.Proxy(url)
+
+
+def _without_password(url: str) -> str:
+    """`url` as written, its password (if any) replaced by `***`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user, _, host = parts.netloc.rpartition("@")
+    netloc = f"{user.partition(':')[0]}:{REDACTED}@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def is_loopback(host: str) -> bool:

@@ -1,9 +1,12 @@
 """One download's state, shared by the async and sync drivers: the request, the answer's checks, the bytes.
 
 A short body or a dropped connection is resumed with a Range request; a 5xx or 429 answer
-is retried the same way (after the host's Retry-After, when it sends one), any other error
-status fails at once. Requests go to the file host, never with an Authorization header, and
-messages never show a URL's query (signed URLs carry secrets in it). The bytes go to a
+is retried the same way (after the host's Retry-After, when it sends one). A 401, 403, 404
+or 410 usually means a signed link expired: when the caller can fetch the task again for a
+fresh link, the first such answer is `refused` and the download goes on from its bytes with
+the new URL (`renew`, logged at INFO); a second one, or any other error status, fails at
+once. Requests go to the file host, never with an Authorization header, and messages never
+show a URL's query (`_links.shown`: signed URLs carry secrets in it). The bytes go to a
 temporary part (`_output_file`), checked against Content-Length, fsynced and only then
 moved into place.
 """
@@ -15,15 +18,15 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
-from http import HTTPStatus
 from pathlib import Path
 from typing import Final
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from ._config import logger
 from ._constants import MAX_RETRY_AFTER
 from ._exceptions import DownloadError, DownloadExistsError
+from ._links import GONE, check_url, shown, status_text
 from ._output_file import part_prefix, place, remove_stale_parts, umask
 from ._retry import parse_retry_after
 
@@ -34,36 +37,29 @@ MAX_RESUME_DELAY: Final = 8.0
 # Failures worth resuming: the host is reachable but the body did not arrive whole.
 RESUMABLE: Final = (httpx.NetworkError, httpx.TimeoutException, httpx.RemoteProtocolError)
 _CONTENT_RANGE: Final = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
-# Error statuses that usually mean "expired or removed" for a signed result URL.
-_GONE: Final = frozenset({401, 403, 404, 410})
-
-
-def _shown(url: str) -> str:
-    """The URL without credentials, query or fragment: safe for messages and logs."""
-    parts = urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 class DownloadJob:
     """One download's state, shared by the sync and async drivers."""
 
     def __init__(
-        self, url: str, dest: Path, *, overwrite: bool, on_progress: ProgressCallback | None, max_bytes: int
+        self,
+        url: str,
+        dest: Path,
+        *,
+        overwrite: bool,
+        on_progress: ProgressCallback | None,
+        max_bytes: int,
+        refreshable: bool = False,
     ) -> None:
         self.url, self.dest, self.overwrite = url, Path(dest), overwrite
+        # With a way to fetch a fresh link, a first refusal (401/403/404/410) is `refused`, not fatal.
+        self.refreshable, self.refreshed = refreshable, False
+        self.refused: int | None = None
         self.on_progress, self.max_bytes = on_progress, max_bytes
-        try:
-            scheme = urlsplit(url).scheme.lower()
-            httpx.URL(url)
-        except (ValueError, httpx.InvalidURL) as exc:
-            msg = f"cannot download: not a valid URL ({type(exc).__name__})"
-            raise DownloadError(msg) from exc
-        if scheme not in ("http", "https"):
-            msg = f"cannot download a {scheme or 'relative'!r} URL: only http and https URLs are supported"
-            raise DownloadError(msg)
+        check_url(url)
         if self.dest.is_dir():
-            msg = f"cannot save {_shown(url)} to {self.dest}: it is a directory"
+            msg = f"cannot save {shown(url)} to {self.dest}: it is a directory"
             raise DownloadError(msg)
         remove_stale_parts(self.dest)
         if not overwrite and os.path.lexists(self.dest):
@@ -87,7 +83,7 @@ class DownloadJob:
 
     def error(self, reason: str, cause: BaseException | None = None) -> DownloadError:
         """A DownloadError naming the (redacted) URL and the reason."""
-        err = DownloadError(f"cannot download {_shown(self.url)}: {reason}")
+        err = DownloadError(f"cannot download {shown(self.url)}: {reason}")
         err.__cause__ = cause
         return err
 
@@ -96,6 +92,7 @@ class DownloadJob:
         self.last_error = None
         self.last_status = None
         self.retry_after = None
+        self.refused = None
         request = http.build_request("GET", self.url)
         # The file host is another origin: the API key must never travel there.
         request.headers.pop("Authorization", None)
@@ -109,16 +106,19 @@ class DownloadJob:
     def begin(self, response: httpx.Response) -> bool:
         """Check the status and headers of an answer before its body is read.
 
-        False for a 5xx or 429 (the body is skipped and the request retried); raises for other errors.
+        False for a 5xx or 429 (the body is skipped and the request retried) and for a first refusal
+        of a link that can be renewed (`refused`); raises for other errors.
         """
         status = response.status_code
         if status == 429 or 500 <= status <= 599:
             self.last_status = status
             self.retry_after = parse_retry_after(response.headers.get("Retry-After"), now=time.time())
             return False
+        if status in GONE and self.refreshable and not self.refreshed:
+            self.refused = status
+            return False
         if not response.is_success:
-            hint = " (the link may have expired)" if status in _GONE else ""
-            raise self.error(f"the file host answered {_status_text(status)}{hint}")
+            raise self.error(self._refusal(status))
         encoding = response.headers.get("Content-Encoding", "identity").lower()
         if encoding != "identity":
             raise self.error(f"the file host sent a {encoding!r}-encoded body; its size cannot be checked")
@@ -136,6 +136,31 @@ class DownloadJob:
         if self.total is not None and self.total > self.max_bytes:
             raise self.error(f"the file is {self.total} bytes, more than the limit of {self.max_bytes}")
         return True
+
+    def _refusal(self, status: int) -> str:
+        """Why an error status ends the download; a refused link's second refusal says it expired."""
+        answered = f"the file host answered {status_text(status)}"
+        if status not in GONE:
+            return answered
+        if self.refreshed:
+            return f"the link expired: {answered}, for the task's fresh link too"
+        return f"{answered} (the link may have expired)"
+
+    def renew(self, url: str) -> None:
+        """Go on from the bytes written with `url`, the fresh link of the same file (once per download)."""
+        logger.info(
+            "download of %s: the file host answered %s (an expired link?); resuming from byte %d "
+            "with a fresh link from the task",
+            shown(self.url),
+            status_text(self.refused or 0),
+            self.received,
+        )
+        check_url(url)
+        self.url, self.refused, self.refreshed = url, None, True
+
+    def not_renewed(self, cause: DownloadError) -> DownloadError:
+        """The error when the refused link could not be renewed: the refusal, then why."""
+        return self.error(f"{self._refusal(self.refused or 0)}, and {cause}", cause)
 
     def pause(self, attempt: int) -> float:
         """Seconds to wait before `attempt` (1 for the first retry).
@@ -174,7 +199,7 @@ class DownloadJob:
 
     def complete(self) -> bool:
         """True once the body is whole; False when it ended short, broke off or was refused (retry)."""
-        if self.last_status is not None:
+        if self.last_status is not None or self.refused is not None:
             return False
         if self.total is not None:
             return self.received == self.total
@@ -184,7 +209,7 @@ class DownloadJob:
         """The error once every resume is spent: the last status, or how many bytes arrived."""
         if self.last_status is not None:
             reason = (
-                f"gave up after {resumes + 1} attempts; the last answer was {_status_text(self.last_status)}"
+                f"gave up after {resumes + 1} attempts; the last answer was {status_text(self.last_status)}"
             )
             return self.error(reason)
         got = f"got {self.received} of {self.total if self.total is not None else '?'} bytes"
@@ -210,14 +235,6 @@ class DownloadJob:
         """Close and remove the temporary file (a no-op once it has been published)."""
         self.file.close()
         self.tmp.unlink(missing_ok=True)
-
-
-def _status_text(status: int) -> str:
-    """`HTTP 404 Not Found`, or `HTTP 520` for a status without a standard phrase."""
-    try:
-        return f"HTTP {status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"HTTP {status}"
 
 
 def _delay(resume: int) -> float:

@@ -32,7 +32,10 @@ LemonDataError
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._task import Task
 
 
 class LemonDataError(Exception):
@@ -193,7 +196,12 @@ class InvalidFieldError(RequestValidationError):
 
 
 class DownloadError(LemonDataError):
-    """The result could not be downloaded or saved; no partial file is left behind."""
+    """The result could not be downloaded or saved; no partial file is left behind.
+
+    `task` is the completed task when `generate(out=...)` could not save its video (else None).
+    """
+
+    task: Task | None = None
 
 
 class DownloadExistsError(DownloadError, FileExistsError):

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Final
 
-from ._exceptions import DownloadExistsError
+from ._exceptions import DownloadError, DownloadExistsError
 from ._task import Task
 
 MAX_FILENAME_STEM: Final = 100
@@ -51,6 +51,21 @@ def resolve_target(path: str | os.PathLike[str] | None, task: Task, index: int =
     if target.is_dir() or text.endswith(("/", os.sep)):
         return target / default_filename(task, index)
     return target
+
+
+def check_target(path: str | os.PathLike[str], *, overwrite: bool) -> None:
+    """Refuse, before a task is paid for, an `out` no download could write: an existing file
+    (DownloadExistsError, unless `overwrite`) or a directory that does not exist (DownloadError)."""
+    text = os.fspath(path)
+    target = Path(text).expanduser()
+    is_folder = target.is_dir() or text.endswith(("/", os.sep))
+    folder = target if is_folder else target.parent
+    if not folder.is_dir():
+        msg = f"cannot save to {target}: the directory {folder} does not exist"
+        raise DownloadError(msg)
+    if not is_folder and not overwrite and os.path.lexists(target):
+        msg = f"{target} already exists; pass overwrite=True to replace it"
+        raise DownloadExistsError(msg)
 
 
 def part_prefix(dest: Path, pid: int) -> str:

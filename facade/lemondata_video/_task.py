@@ -6,6 +6,7 @@ import enum
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -130,7 +131,9 @@ class Task:
 
     `raw` is the payload exactly as the service sent it, unknown fields included; `error` is
     the reason as text and `raw_error` the `error` as sent (a string, or an object such as
-    `{code, message, retryable}`). `to_dict()` and `from_dict()` carry a task between processes.
+    `{code, message, retryable}`). `path` is where
+    `generate(..., out=...)` saved its video (None otherwise). `to_dict()` and `from_dict()`
+    carry a task between processes.
     """
 
     id: str
@@ -146,6 +149,7 @@ class Task:
     updated: int | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     raw_error: Any = field(default=None, repr=False)
+    path: Path | None = None
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any], *, task_id: str | None = None) -> Task:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Final
 
 from ._task import Task, TaskStatus, Video
@@ -38,6 +39,7 @@ def task_to_dict(task: Task) -> dict[str, Any]:
         "created": task.created,
         "updated": task.updated,
         "raw": copy.deepcopy(dict(task.raw)),
+        "path": None if task.path is None else str(task.path),
     }
 
 
@@ -117,4 +119,15 @@ def task_from_dict(given: object) -> Task:
         updated=_number(_get(data, "updated"), "updated", int),
         raw=copy.deepcopy(dict(raw)),
         raw_error=copy.deepcopy(_get(data, "raw_error")),
+        path=_path(data),
     )
+
+
+def _path(data: Mapping[str, Any]) -> Path | None:
+    """Where `generate(out=)` saved the video; optional, so a dict written without it still reads."""
+    value = data.get("path")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return Path(value)
+    raise _bad("'path' must be a string or None", value)

@@ -63,3 +63,26 @@ class TestEmulatorCommand:
         assert result.code == 2
         assert f"lemonvideo: error: cannot serve on 127.0.0.1:{port}:" in result.stderr
         assert "choose another --port" in result.stderr
+
+    def test_link_ttl_signs_the_links_it_serves(self) -> None:
+        process = _start("--json", "--link-ttl", "3600", "--time-scale", "100")
+        try:
+            assert process.stdout is not None
+            info = json.loads(process.stdout.readline())
+            headers = {"Authorization": f"Bearer {info['api_key']}"}
+            with httpx.Client(base_url=info["base_url"], headers=headers) as api:
+                task = api.post("/v1/videos/generations", json={"prompt": "a cat", "model": "sora-2"}).json()
+                body: dict[str, str] = {}
+                while "video_url" not in body:  # 6 emulated seconds: 60 ms at --time-scale 100
+                    body = api.get(f"/v1/tasks/{task['id']}").json()
+            assert "?expires=" in body["video_url"]
+            assert httpx.get(body["video_url"]).status_code == 200
+        finally:
+            assert _stop(process) == 0
+
+    def test_a_link_ttl_that_is_not_positive_is_a_usage_error(self) -> None:
+        result = run("emulator", "--link-ttl", "0")
+        assert result.code == 2
+        assert result.stderr.strip() == (
+            "lemonvideo: error: --link-ttl must be a finite number of seconds > 0, not 0.0"
+        )

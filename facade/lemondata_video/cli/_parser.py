@@ -189,6 +189,12 @@ def _add_emulator(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     emulator.add_argument(
         "--catalog", metavar="FILE", help="serve this GET /v1/models answer (JSON) as the catalog"
     )
+    emulator.add_argument(
+        "--link-ttl",
+        type=float,
+        metavar="SECONDS",
+        help="video links expire this many emulated seconds after each task answer (default: never)",
+    )
 
 
 def _add_shared(batch: argparse.ArgumentParser) -> None:

@@ -32,14 +32,19 @@ def run_emulator(args: argparse.Namespace, out: Output) -> int:
                     host=args.host,
                     time_scale=args.time_scale,
                     catalog=read_catalog(args.catalog),
+                    link_ttl=args.link_ttl,
                     out=out.stdout,
                 )
             return OK
         with contextlib.suppress(KeyboardInterrupt):
             catalog = read_catalog(args.catalog)
             clock = RealClock(args.time_scale)
-            emulator = Emulator(port=args.port, host=args.host, clock=clock, catalog=catalog)
+            emulator = Emulator(
+                port=args.port, host=args.host, clock=clock, catalog=catalog, link_ttl=args.link_ttl
+            )
             _serve_json(emulator, out)
+    except ValueError as exc:  # an option out of range: --time-scale, --link-ttl
+        raise CLIError(str(exc).replace("link_ttl", "--link-ttl"), code=USAGE) from exc
     except OSError as exc:
         msg = f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}; choose another --port"
         raise CLIError(msg, code=USAGE) from exc

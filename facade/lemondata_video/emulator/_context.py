@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from starlette.exceptions import HTTPException
@@ -26,6 +26,7 @@ from ._faults import (
     UPSTREAM_ERROR,
     FaultInjector,
 )
+from ._links import LinkSigner
 from ._ratelimit import RateLimiter
 from ._state import TaskStore
 from ._stats import Stats
@@ -55,6 +56,7 @@ class Context:
     file_host_url: str = ""
     catalog: Catalog = SNAPSHOT
     videos: VideoLibrary | None = None  # None: every task's file is the sample clip
+    links: LinkSigner = field(default_factory=LinkSigner)  # signed, expiring links with a ttl
 
     def poll_url_for(self, task_id: str) -> str:
         """The ``poll_url`` of a task: relative, absolute on this origin, or on the configured origin."""
@@ -65,8 +67,9 @@ class Context:
         return origin + path
 
     def file_url_for(self, task_id: str) -> str:
-        """Where the result of a task can be downloaded."""
-        return f"{self.file_host_url}/files/{task_id}.mp4"
+        """Where the result of a task can be downloaded: signed afresh on every call when links expire."""
+        name = f"{task_id}.mp4"
+        return self.links.sign(f"{self.file_host_url}/files/{name}", name, self.clock.now())
 
     def exception_handlers(self) -> Mapping[Any, Any]:
         """Starlette handlers that answer an unknown route or method with a 404 in the API's envelope.

@@ -71,6 +71,8 @@ MSG_TIMEOUT = "Request timed out."
 MSG_ROUTE_NOT_FOUND = "No route for {method} {path}."
 MSG_FILE_NOT_FOUND = "File '{name}' not found."
 MSG_RANGE_NOT_SATISFIABLE = "Range {range!r} cannot be satisfied for {size} bytes."
+MSG_LINK_EXPIRED = "Request has expired (the link was valid until {expires})."
+MSG_LINK_SIGNATURE = "The request signature does not match; use the link the task answer gives."
 
 BAD_GATEWAY_HTML = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"

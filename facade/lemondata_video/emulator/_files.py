@@ -1,6 +1,7 @@
 """The file host: a second origin without auth, serving task results and blobs with Range support.
 
-Its own errors (404, 416) are plain text, as a CDN sends them; injected faults use the API's envelope.
+Its own errors (403 for an expired or forged link, see `_links`; 404, 416) are plain text, as a CDN
+sends them; injected faults use the API's envelope.
 `file_host_app` is longer than 40 lines: its route handlers are closures over the shared context,
 as in `build_api_app`.
 """
@@ -18,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 
 from . import _errors as e
 from ._context import Context, enter
+from ._links import LINK_REFUSED_STATUS
 from ._ranges import SAMPLE_NAME, Source, UnsatisfiableRangeError, parse_range
 from ._state import COMPLETED
 
@@ -102,8 +104,14 @@ def file_host_app(ctx: Context) -> Starlette:
     async def files(request: Request) -> Response:
         name = request.path_params["name"]
         task_id = name.removesuffix(VIDEO_SUFFIX)
+        now = ctx.clock.now()
+        refusal = None if name == SAMPLE_NAME else ctx.links.refusal(name, request.query_params, now)
+        if refusal is not None:
+            ctx.stats.requests["GET /files/{name}"] += 1
+            ctx.stats.refused_links[name] += 1
+            return PlainTextResponse(refusal, status_code=LINK_REFUSED_STATUS)
         task = ctx.store.get(task_id)
-        known = name == SAMPLE_NAME or (task is not None and task.status_at(ctx.clock.now()) == COMPLETED)
+        known = name == SAMPLE_NAME or (task is not None and task.status_at(now) == COMPLETED)
         if not (known and name.endswith(VIDEO_SUFFIX)):
             ctx.stats.requests["GET /files/{name}"] += 1
             return _not_found(name)

@@ -22,6 +22,7 @@ from ._clock import Clock, RealClock
 from ._context import DEFAULT_MAX_BODY_BYTES, RELATIVE, Context
 from ._faults import FaultInjector, Faults
 from ._files import file_host_app
+from ._links import LinkSigner
 from ._ranges import sample_mp4
 from ._ratelimit import DEFAULT_RATE_LIMIT, RateLimiter
 from ._state import (
@@ -68,6 +69,8 @@ class Emulator:
             validate creates against instead of the spec's matrix.
         videos: ``"rendered"`` (each task's own MP4, made on first download) or ``"sample"`` (every
             task points at the bundled 2-second clip, as ``/files/sample.mp4`` serves it).
+        link_ttl: emulated seconds a ``video_url`` stays valid (signed, like a CDN's links; each
+            task GET signs afresh; an expired link is answered 403); None: links never expire.
     """
 
     def __init__(
@@ -90,6 +93,7 @@ class Emulator:
         faults: Faults | Sequence[Faults] | None = None,
         catalog: CatalogSource | None = None,
         videos: str = RENDERED,
+        link_ttl: float | None = None,
     ) -> None:
         if videos not in VIDEO_MODES:
             msg = f"videos={videos!r} is not one of {', '.join(map(repr, VIDEO_MODES))}"
@@ -113,6 +117,7 @@ class Emulator:
             max_body_bytes=max_body_bytes,
             catalog=SNAPSHOT if catalog is None else Catalog.from_answer(catalog),
             videos=LIBRARY if videos == RENDERED else None,
+            links=LinkSigner(link_ttl),
         )
         self._servers: list[uvicorn.Server] = []
         self._thread: threading.Thread | None = None

@@ -1,0 +1,88 @@
+# Generated from _async_task_client.py by scripts/unasync: do not edit; edit the source, then run it.
+"""TaskClient: the single-request task operations (create, get, cancel) over the generated client.
+
+Written once, as async code: scripts/unasync derives the sync twin (`_task_client.py`).
+VideoClient builds the workflows (wait, generate, download) on these. Requests go
+through APIClient's `_send` (key, budget, retries, typed errors); the generated
+operations and models are imported inside the methods, on first use (see `_client`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._body import check_json, fingerprint
+from ._catalog_client import CatalogClient
+from ._error_map import Model, checked, create_failure
+from ._exceptions import LemonDataError
+from ._task import Task
+from ._task_routes import downloadable, route_for, task_body, task_id_of
+
+
+class TaskClient(CatalogClient):
+    """Create, get and cancel one task: each validates, calls a generated operation, maps the result."""
+
+    def create(
+        self,
+        prompt: str | None,
+        *,
+        model: str = "sora-2",
+        operation: str | None = None,
+        allow_unknown_model: bool | None = None,
+        **fields: Any,
+    ) -> Task:
+        """Validate and submit a generation; return the new task (status `pending`).
+
+        Raises RequestValidationError before any request; TaskMayExistError when the
+        request was sent and its outcome is unknown (it is never resent then).
+        """
+        allow = self.allow_unknown_models if allow_unknown_model is None else allow_unknown_model
+        body = self._checked_request(prompt, model=model, operation=operation, fields=fields, allow=allow)
+        check_json(body)
+        from lemondata_api.api.videos import create_video_generation  # noqa: PLC0415
+        from lemondata_api.models import VideoGenerationCreated, VideoGenerationRequest  # noqa: PLC0415
+
+        request = VideoGenerationRequest.from_dict(body)
+        try:
+            built = create_video_generation._get_kwargs(body=request)
+            payload = self._task_call(built, VideoGenerationCreated)
+        except LemonDataError as exc:
+            raise create_failure(exc, fingerprint=fingerprint(body)) from exc
+        return Task.from_payload(payload)
+
+    def get(self, task: Task | str) -> Task:
+        """The task's current state; follows `task.poll_url` when it is on the API's origin."""
+        return self._poll(task, retries=self.max_retries)
+
+    def cancel(self, task: Task | str) -> Task:
+        """Cancel a task that has not started running; ConflictError when it cannot be cancelled."""
+        from lemondata_api.api.tasks import cancel_task  # noqa: PLC0415
+        from lemondata_api.models import VideoTask  # noqa: PLC0415
+
+        ident = task_id_of(task)
+        payload = self._task_call(cancel_task._get_kwargs(ident), VideoTask)
+        return Task.from_payload(payload, task_id=ident)
+
+    def _poll(self, task: Task | str, *, retries: int) -> Task:
+        from lemondata_api.api.tasks import get_task, get_video_generation_legacy  # noqa: PLC0415
+        from lemondata_api.models import VideoTask  # noqa: PLC0415
+
+        route = route_for(task, base_url=self.base_url, warned=self._warned)
+        if route.kind == "url":
+            built: dict[str, Any] = {"method": "GET", "url": route.url}
+        else:
+            op = get_task if route.kind == "task" else get_video_generation_legacy
+            built = op._get_kwargs(route.task_id)
+        payload = self._task_call(built, VideoTask, retries=retries)
+        return Task.from_payload(payload, task_id=route.task_id)
+
+    def _task_call(
+        self, built: dict[str, Any], expect: type[Model], *, retries: int | None = None
+    ) -> dict[str, Any]:
+        """Send a request a generated operation built; its JSON, checked to be `expect` naming a task id."""
+        response = self._send(built["method"], built["url"], json=built.get("json"), retries=retries)
+        body = checked(response, expect=expect, secret=self._secret)
+        return task_body(response, body, secret=self._secret)
+
+    def _completed(self, task: Task | str) -> Task:
+        return downloadable(task if isinstance(task, Task) and task.videos else self.get(task))
