@@ -58,7 +58,8 @@ def test_a_one_line_edit_of_an_async_source_fails_the_check_naming_the_file(copy
     source = copy / "facade" / "lemondata_video" / "_async_client.py"
     text = source.read_text(encoding="utf-8")
     edited = text.replace(
-        '        """The task\'s current state; follows `task.poll_url` when it is on the API\'s origin."""',
+        '        """Save every output video into `directory` (default: the current directory), '
+        'as `download` does."""',
         '        """The task, now."""',
     )
     assert edited != text
