@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from ._async_catalog_client import AsyncCatalogClient
 from ._body import check_json, fingerprint
 from ._error_map import Model, checked, create_failure
 from ._exceptions import LemonDataError
+from ._generate_many import DEFAULT_MANY_CONCURRENCY, GenerateResult, TaskHook
 from ._polling import DEFAULT_WAIT_TIMEOUT
 from ._task import Task
 from ._task_routes import downloadable, route_for, task_body, task_id_of
@@ -126,6 +127,30 @@ class AsyncVideoClient(AsyncCatalogClient):
         """`create` then `wait`; the errors of both."""
         task = await self.create(prompt, **create_kwargs)
         return await self.wait(task, timeout=timeout, on_update=on_update)
+
+    def generate_many(
+        self,
+        requests: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_MANY_CONCURRENCY,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_created: TaskHook | None = None,
+        on_update: TaskHook | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> AsyncIterator[GenerateResult]:
+        """`generate` for each mapping of `requests`, `concurrency` at a time; results as they finish.
+
+        `requests` is read lazily; each yields one GenerateResult (its `index`, and the completed
+        task or the error: failed creates and waits never stop the others). `on_created(index,
+        task)` runs as each task is created, `on_update(index, task)` on every change a wait sees.
+        On an interrupt every task created and not yet yielded is logged and noted on the exception.
+        """
+        from . import _async_many  # noqa: PLC0415
+
+        return _async_many.agenerate_many(
+            self, requests, concurrency=concurrency, timeout=timeout,
+            on_created=on_created, on_update=on_update, sleep=sleep,
+        )  # fmt: skip
 
     async def download(
         self,

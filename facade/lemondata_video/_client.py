@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from ._body import check_json, fingerprint
 from ._catalog_client import CatalogClient
 from ._error_map import Model, checked, create_failure
 from ._exceptions import LemonDataError
+from ._generate_many import DEFAULT_MANY_CONCURRENCY, GenerateResult, TaskHook
 from ._polling import DEFAULT_WAIT_TIMEOUT
 from ._task import Task
 from ._task_routes import downloadable, route_for, task_body, task_id_of
@@ -125,6 +126,30 @@ class VideoClient(CatalogClient):
         """`create` then `wait`; the errors of both."""
         task = self.create(prompt, **create_kwargs)
         return self.wait(task, timeout=timeout, on_update=on_update)
+
+    def generate_many(
+        self,
+        requests: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_MANY_CONCURRENCY,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_created: TaskHook | None = None,
+        on_update: TaskHook | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> Iterator[GenerateResult]:
+        """`generate` for each mapping of `requests`, `concurrency` at a time; results as they finish.
+
+        `requests` is read lazily; each yields one GenerateResult (its `index`, and the completed
+        task or the error: failed creates and waits never stop the others). `on_created(index,
+        task)` runs as each task is created, `on_update(index, task)` on every change a wait sees.
+        On an interrupt every task created and not yet yielded is logged and noted on the exception.
+        """
+        from . import _many  # noqa: PLC0415
+
+        return _many.generate_many(
+            self, requests, concurrency=concurrency, timeout=timeout,
+            on_created=on_created, on_update=on_update, sleep=sleep,
+        )  # fmt: skip
 
     def download(
         self,
