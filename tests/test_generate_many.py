@@ -1,0 +1,281 @@
+"""generate_many on both clients, against the emulator: every request ends as one result, every task is reported.
+
+The emulator runs on a ManualClock that the waits' sleeps move forward, so a task finishes after
+a poll or two and 200 of them take a few seconds; the clients' retry sleeps are recorded, not slept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from conftest import FakeClock
+from lemondata_video import (
+    AsyncVideoClient,
+    CapabilityError,
+    GenerateResult,
+    RequestValidationError,
+    TaskFailedError,
+    TaskMayExistError,
+    UnknownModelError,
+    VideoClient,
+)
+from lemondata_video.emulator import Emulator, Faults, ManualClock
+from lemondata_video.emulator._faults import CREATE_ROUTE, RATE_LIMIT_STORM
+
+POLL_ROUTE = "GET /v1/tasks/{task_id}"
+# Transient failures on every route a generate_many sends to: 429 storms on creates (the one
+# failure a create is resent after), 5xx, dropped connections and garbled answers on polls.
+FAULTS = (
+    Faults(rate_limit_storm=0.05, storm_length=2, routes={CREATE_ROUTE}, seed=1),
+    Faults(
+        server_error=0.04, unavailable=0.04, timeout=0.03, drop_before=0.05, malformed_json=0.03,
+        routes={POLL_ROUTE}, seed=2,
+    ),
+)  # fmt: skip
+LOGGER = "lemondata_video"
+
+
+def requests(count: int) -> list[dict[str, Any]]:
+    return [{"prompt": f"a cat, take {index}", "model": "sora-2", "duration": 4} for index in range(count)]
+
+
+class CountingBudget:
+    """A request budget that lets every request go at once and counts them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        with self._lock:
+            self.count += 1
+
+    async def aacquire(self) -> None:
+        self.acquire()
+
+
+class Many:
+    """Runs generate_many on one client flavour against `emu`, the waits moving the emulator's clock."""
+
+    def __init__(self, flavour: str, emu: Emulator, **client_options: Any) -> None:
+        self.flavour, self.emu = flavour, emu
+        self.options = {"api_key": emu.api_key, "base_url": emu.base_url, "max_retries": 8, **client_options}
+        self.retry_clock = FakeClock()
+        assert isinstance(emu.clock, ManualClock)
+        self.clock = emu.clock
+
+    def sync_client(self) -> VideoClient:
+        client = VideoClient(**self.options)
+        client._sleep = self.retry_clock.sleep
+        return client
+
+    def async_client(self) -> AsyncVideoClient:
+        client = AsyncVideoClient(**self.options)
+        client._sleep = self.retry_clock.asleep
+        return client
+
+    def sleep(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+    def run(
+        self,
+        items: Any,
+        *,
+        each: Callable[[GenerateResult, int], None] | None = None,
+        stop_after: int | None = None,
+        **options: Any,
+    ) -> list[GenerateResult]:
+        """The results of generate_many(items) in the order they came (leaving after `stop_after`)."""
+        got: list[GenerateResult] = []
+
+        def take(result: GenerateResult) -> bool:
+            got.append(result)
+            if each is not None:
+                each(result, len(got))
+            return len(got) == stop_after
+
+        if self.flavour == "sync":
+            with self.sync_client() as client:
+                for result in client.generate_many(items, sleep=self.sleep, **options):
+                    if take(result):
+                        break
+            return got
+
+        async def main() -> None:
+            async with self.async_client() as client:
+                results = client.generate_many(items, sleep=self.asleep, **options)
+                async with contextlib.aclosing(results):
+                    async for result in results:
+                        if take(result):
+                            break
+
+        asyncio.run(main())
+        return got
+
+
+@pytest.fixture
+def emu(request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    """The emulator on a ManualClock; `@pytest.mark.parametrize("emu", [{...}], indirect=True)` adds options."""
+    options: dict[str, Any] = getattr(request, "param", {})
+    with Emulator(clock=ManualClock(), rate_limit=1_000_000, **options) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def many(flavour: str, emu: Emulator) -> Many:
+    return Many(flavour, emu)
+
+
+def uncollected_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The ids of the tasks an interrupted run logged as created and not handed over."""
+    records = [r for r in caplog.records if r.name == LOGGER and hasattr(r, "uncollected")]
+    assert len(records) == 1
+    return [task.id for task in records[0].uncollected]
+
+
+class TestManyRequests:
+    """200 requests through injected faults: each ends as exactly one result, each task once."""
+
+    @pytest.mark.parametrize("emu", [{"faults": FAULTS}], indirect=True)
+    def test_200_requests_complete_through_faults_each_task_collected_once(
+        self, flavour: str, emu: Emulator
+    ) -> None:
+        budget = CountingBudget()
+        created: list[tuple[int, str]] = []
+        results = Many(flavour, emu, rate_limit=budget).run(
+            iter(requests(200)), on_created=lambda index, task: created.append((index, task.id))
+        )
+
+        assert [r.error for r in results if not r.ok] == []
+        assert sorted(r.index for r in results) == list(range(200))
+        ids = [r.task.id for r in results if r.task is not None]
+        assert len(ids) == len(set(ids)) == 200
+        assert set(ids) == set(emu.ctx.store.ids())
+        assert sorted(created) == sorted((r.index, r.task.id) for r in results if r.task is not None)
+        assert all(r.request["prompt"] == f"a cat, take {r.index}" for r in results)
+        assert emu.stats.tasks_created == 200
+        # A create is sent again only after a 429 (the only create fault): no duplicates.
+        assert emu.stats.requests[CREATE_ROUTE] == 200 + emu.stats.faults[RATE_LIMIT_STORM]
+        assert emu.stats.faults[RATE_LIMIT_STORM] > 0
+        assert {"server_error", "drop_before", "malformed_json"} <= set(emu.stats.faults)
+        # Every request, create, poll, retry and catalog fetch, waited its turn in the client's budget.
+        assert budget.count == sum(emu.stats.requests.values())
+
+    def test_requests_are_read_only_as_slots_free_up(
+        self, many: Many, emu: Emulator, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        pulled = 0
+        in_flight: list[int] = []
+
+        def endless() -> Iterator[dict[str, Any]]:
+            nonlocal pulled
+            for index in itertools.count():
+                pulled += 1
+                yield {"prompt": f"take {index}", "duration": 4}
+
+        def each(result: GenerateResult, seen: int) -> None:
+            in_flight.append(pulled - seen)
+
+        with caplog.at_level(logging.WARNING, logger=LOGGER):
+            results = many.run(endless(), concurrency=4, each=each, stop_after=30)
+
+        assert len(results) == 30
+        assert max(in_flight) <= 4
+        assert pulled <= 30 + 4
+        # Leaving the loop early stops the rest; the tasks it had created are logged, none lost.
+        left = uncollected_logged(caplog)
+        assert left
+        yielded = [r.task.id for r in results if r.task is not None]
+        assert sorted(yielded + left) == sorted(emu.ctx.store.ids())
+
+
+class TestInvalidRequests:
+    """A request that cannot be sent becomes its own error result; the others go on."""
+
+    def test_each_invalid_request_is_an_error_result_and_nothing_of_it_is_sent(
+        self, many: Many, emu: Emulator
+    ) -> None:
+        items: list[Any] = [
+            {"prompt": "fine", "duration": 4},
+            {"prompt": "x", "model": "no-such-model"},
+            {"prompt": "x", "model": "hailuo-2.3-fast"},
+            5,
+            {1: "x"},
+            {"prompt": "x", "timeout": "soon"},
+            {"prompt": "also fine", "duration": 4},
+        ]
+        results = {r.index: r for r in many.run(items)}
+
+        assert sorted(results) == list(range(7))
+        assert [i for i, r in results.items() if r.ok] == [0, 6]
+        assert all(results[i].task is None for i in range(1, 6))
+        assert type(results[1].error) is UnknownModelError
+        assert str(results[1].error) == (
+            "unknown model 'no-such-model'. The service's live catalog does not list it; "
+            "client.models(live=True) lists what it offers. Pass allow_unknown_model=True to send it anyway."
+        )
+        assert type(results[2].error) is CapabilityError
+        assert str(results[2].error).startswith(
+            "model 'hailuo-2.3-fast' cannot do text-to-video (inferred from the inputs); it does image-to-video."
+        )
+        assert type(results[3].error) is RequestValidationError
+        assert str(results[3].error) == (
+            "request 3 is of type int, not a mapping of generate's keyword arguments "
+            '(for example {"prompt": "...", "model": "sora-2"})'
+        )
+        assert type(results[4].error) is RequestValidationError
+        assert str(results[4].error) == "request 4 has keys that are not strings: [1]; use generate's keyword names"
+        assert type(results[5].error) is RequestValidationError
+        assert str(results[5].error) == (
+            "request 5 has timeout='soon'; give the wait's deadline in seconds, as a number"
+        )
+        assert emu.stats.requests[CREATE_ROUTE] == emu.stats.tasks_created == 2
+
+    def test_a_bad_concurrency_is_refused_at_the_call(self, flavour: str, emu: Emulator) -> None:
+        client: Any = VideoClient(api_key=emu.api_key) if flavour == "sync" else AsyncVideoClient(api_key=emu.api_key)
+        for bad in (0, -1, 2.5, True):
+            with pytest.raises(ValueError, match="^") as info:
+                client.generate_many([], concurrency=bad)
+            assert type(info.value) is ValueError
+            assert str(info.value) == f"concurrency must be a whole number of requests, 1 or more, not {bad!r}"
+
+
+class TestFailedTasks:
+    """A task that ends without a video, or a create whose answer is lost, is one error result."""
+
+    @pytest.mark.parametrize("emu", [{"failure_rate": 0.4, "seed": 3}], indirect=True)
+    def test_a_failed_task_is_an_error_result_carrying_the_task(self, many: Many, emu: Emulator) -> None:
+        results = many.run(requests(20))
+
+        failures = [r for r in results if not r.ok]
+        assert failures
+        assert all(type(r.error) is TaskFailedError for r in failures)
+        assert all(r.task is not None and r.task.id in str(r.error) for r in failures)
+        assert {r.task.id for r in results if r.task is not None} == set(emu.ctx.store.ids())
+
+    @pytest.mark.parametrize(
+        "emu", [{"faults": Faults(drop_after_create=0.25, routes={CREATE_ROUTE}, seed=4)}], indirect=True
+    )
+    def test_a_create_whose_answer_was_lost_is_an_error_result_and_never_resent(
+        self, many: Many, emu: Emulator
+    ) -> None:
+        results = many.run(requests(40))
+
+        lost = [r for r in results if not r.ok]
+        assert lost
+        assert all(type(r.error) is TaskMayExistError and r.task is None for r in lost)
+        assert emu.stats.requests[CREATE_ROUTE] == emu.stats.tasks_created == 40
+        got = {r.task.id for r in results if r.task is not None}
+        assert len(got) == 40 - len(lost)
+        assert got < set(emu.ctx.store.ids())
