@@ -235,7 +235,10 @@ class TestInvalidRequests:
             '(for example {"prompt": "...", "model": "sora-2"})'
         )
         assert type(results[4].error) is RequestValidationError
-        assert str(results[4].error) == "request 4 has keys that are not strings: [1]; use generate's keyword names"
+        assert (
+            str(results[4].error)
+            == "request 4 has keys that are not strings: [1]; use generate's keyword names"
+        )
         assert type(results[5].error) is RequestValidationError
         assert str(results[5].error) == (
             "request 5 has timeout='soon'; give the wait's deadline in seconds, as a number"
@@ -243,12 +246,16 @@ class TestInvalidRequests:
         assert emu.stats.requests[CREATE_ROUTE] == emu.stats.tasks_created == 2
 
     def test_a_bad_concurrency_is_refused_at_the_call(self, flavour: str, emu: Emulator) -> None:
-        client: Any = VideoClient(api_key=emu.api_key) if flavour == "sync" else AsyncVideoClient(api_key=emu.api_key)
+        client: Any = (
+            VideoClient(api_key=emu.api_key) if flavour == "sync" else AsyncVideoClient(api_key=emu.api_key)
+        )
         for bad in (0, -1, 2.5, True):
             with pytest.raises(ValueError, match="^") as info:
                 client.generate_many([], concurrency=bad)
             assert type(info.value) is ValueError
-            assert str(info.value) == f"concurrency must be a whole number of requests, 1 or more, not {bad!r}"
+            assert (
+                str(info.value) == f"concurrency must be a whole number of requests, 1 or more, not {bad!r}"
+            )
 
 
 class TestFailedTasks:
@@ -279,3 +286,99 @@ class TestFailedTasks:
         got = {r.task.id for r in results if r.task is not None}
         assert len(got) == 40 - len(lost)
         assert got < set(emu.ctx.store.ids())
+
+
+class TestInterrupts:
+    """Ctrl-C or cancellation halfway: the run stops and every task it created is reported."""
+
+    def assert_every_task_reported(
+        self, emu: Emulator, got: list[GenerateResult], hooked: list[str], left: list[str]
+    ) -> None:
+        created = emu.ctx.store.ids()
+        assert sorted(hooked) == sorted(created)
+        yielded = [r.task.id for r in got if r.task is not None]
+        assert sorted(yielded + left) == sorted(created)
+        assert len(created) > len(yielded)
+        assert len(created) < 120
+
+    def test_cancelling_the_consuming_task_reports_every_created_task(
+        self, emu: Emulator, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        many = Many("async", emu)
+        got: list[GenerateResult] = []
+        hooked: list[str] = []
+
+        async def main() -> None:
+            halfway = asyncio.Event()
+
+            async def consume(client: AsyncVideoClient) -> None:
+                results = client.generate_many(
+                    requests(120), sleep=many.asleep, on_created=lambda _, task: hooked.append(task.id)
+                )
+                async for result in results:
+                    got.append(result)
+                    if len(got) == 60:
+                        halfway.set()
+
+            async with many.async_client() as client:
+                consumer = asyncio.ensure_future(consume(client))
+                await halfway.wait()
+                consumer.cancel()
+                with pytest.raises(asyncio.CancelledError) as info:
+                    await consumer
+            left = uncollected_logged(caplog)
+            assert (
+                f"{len(left)} created task(s) not yet collected: {', '.join(left)}" in info.value.__notes__[0]
+            )
+
+        with caplog.at_level(logging.WARNING, logger=LOGGER):
+            asyncio.run(main())
+        self.assert_every_task_reported(emu, got, hooked, uncollected_logged(caplog))
+
+    def test_keyboard_interrupt_from_a_hook_reports_every_created_task(
+        self, emu: Emulator, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        many = Many("sync", emu)
+        got: list[GenerateResult] = []
+        hooked: list[str] = []
+        updates = itertools.count(1)
+
+        def on_update(index: int, task: Any) -> None:
+            if next(updates) == 60:
+                raise KeyboardInterrupt
+
+        with caplog.at_level(logging.WARNING, logger=LOGGER), many.sync_client() as client:
+            results = client.generate_many(
+                requests(120),
+                sleep=many.sleep,
+                on_created=lambda _, task: hooked.append(task.id),
+                on_update=on_update,
+            )
+            with pytest.raises(KeyboardInterrupt) as info:
+                for result in results:
+                    got.append(result)
+        left = uncollected_logged(caplog)
+        assert f"{len(left)} created task(s) not yet collected: {', '.join(left)}" in info.value.__notes__[0]
+        self.assert_every_task_reported(emu, got, hooked, left)
+
+    def test_ctrl_c_in_the_main_thread_reports_every_created_task(
+        self, emu: Emulator, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        many = Many("sync", emu)
+        got: list[GenerateResult] = []
+        hooked: list[str] = []
+        lock = threading.Lock()
+        main = threading.main_thread().ident
+        assert main is not None
+
+        def on_created(index: int, task: Any) -> None:
+            with lock:
+                hooked.append(task.id)
+                if len(hooked) == 60:
+                    signal.pthread_kill(main, signal.SIGINT)
+
+        with caplog.at_level(logging.WARNING, logger=LOGGER), many.sync_client() as client:
+            with pytest.raises(KeyboardInterrupt):
+                for result in client.generate_many(requests(120), sleep=many.sleep, on_created=on_created):
+                    got.append(result)
+        self.assert_every_task_reported(emu, got, hooked, uncollected_logged(caplog))
