@@ -12,6 +12,7 @@ import itertools
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -41,10 +42,19 @@ FAULTS = (
     ),
 )  # fmt: skip
 LOGGER = "lemondata_video"
+# Creates that take half a second of real time to answer, so a test can interrupt them on the wire.
+SLOW_CREATES = Faults(latency=1.0, latency_seconds=0.5, routes={CREATE_ROUTE})
+POLL_STATS_SECONDS = 0.005
 
 
 def requests(count: int) -> list[dict[str, Any]]:
     return [{"prompt": f"a cat, take {index}", "model": "sora-2", "duration": 4} for index in range(count)]
+
+
+def creates_sent(emu: Emulator, count: int) -> None:
+    """Return once the emulator has received `count` creates."""
+    while emu.stats.requests[CREATE_ROUTE] < count:
+        time.sleep(POLL_STATS_SECONDS)
 
 
 class CountingBudget:
@@ -388,3 +398,50 @@ class TestInterrupts:
             for result in client.generate_many(requests(120), sleep=many.sleep, on_created=on_created):
                 got.append(result)
         self.assert_every_task_reported(emu, got, hooked, uncollected_logged(caplog))
+
+    @pytest.mark.parametrize("emu", [{"faults": SLOW_CREATES}], indirect=True)
+    def test_creates_on_the_wire_at_the_interrupt_are_answered_and_reported(
+        self, flavour: str, emu: Emulator, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Interrupted while four creates wait for their (slow) answers: the four tasks are not lost."""
+        many = Many(flavour, emu)
+        got: list[GenerateResult] = []
+        hooked: list[str] = []
+
+        def on_created(index: int, task: Any) -> None:
+            hooked.append(task.id)
+
+        options: dict[str, Any] = {"concurrency": 4, "on_created": on_created}
+        with caplog.at_level(logging.WARNING, logger=LOGGER):
+            if flavour == "sync":
+                main = threading.main_thread().ident
+                assert main is not None
+                threading.Thread(
+                    target=lambda: (creates_sent(emu, 4), signal.pthread_kill(main, signal.SIGINT))
+                ).start()
+                with many.sync_client() as client, pytest.raises(KeyboardInterrupt):
+                    for result in client.generate_many(requests(8), sleep=many.sleep, **options):
+                        got.append(result)
+            else:
+
+                async def main_task() -> None:
+                    async with many.async_client() as client:
+
+                        async def consume() -> None:
+                            async for result in client.generate_many(
+                                requests(8), sleep=many.asleep, **options
+                            ):
+                                got.append(result)
+
+                        consumer = asyncio.ensure_future(consume())
+                        while emu.stats.requests[CREATE_ROUTE] < 4:
+                            await asyncio.sleep(POLL_STATS_SECONDS)
+                        consumer.cancel()
+                        with pytest.raises(asyncio.CancelledError):
+                            await consumer
+
+                asyncio.run(main_task())
+        assert got == []
+        assert emu.stats.requests[CREATE_ROUTE] == 4
+        assert sorted(hooked) == sorted(emu.ctx.store.ids()) == sorted(uncollected_logged(caplog))
+        assert len(hooked) == 4
