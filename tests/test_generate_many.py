@@ -399,6 +399,27 @@ class TestInterrupts:
                 got.append(result)
         self.assert_every_task_reported(emu, got, hooked, uncollected_logged(caplog))
 
+    def test_an_exception_from_a_hook_stops_the_run_and_reports_every_created_task(
+        self, many: Many, emu: Emulator, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        hooked: list[str] = []
+
+        def on_created(index: int, task: Any) -> None:
+            hooked.append(task.id)
+            if len(hooked) == 10:
+                msg = "the ledger's disk is full"
+                raise OSError(msg)
+
+        with caplog.at_level(logging.WARNING, logger=LOGGER), pytest.raises(OSError) as info:
+            many.run(requests(40), on_created=on_created)
+        assert type(info.value) is OSError
+        assert str(info.value) == "the ledger's disk is full"
+        left = uncollected_logged(caplog)
+        assert noted(left) in info.value.__notes__[0]
+        assert hooked[9] in left
+        assert set(left) <= set(hooked) == set(emu.ctx.store.ids())
+        assert len(hooked) < 40
+
     @pytest.mark.parametrize("emu", [{"faults": SLOW_CREATES}], indirect=True)
     def test_creates_on_the_wire_at_the_interrupt_are_answered_and_reported(
         self, flavour: str, emu: Emulator, caplog: pytest.LogCaptureFixture

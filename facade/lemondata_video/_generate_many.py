@@ -147,7 +147,7 @@ class Ledger:
             return
         ids = ", ".join(task.id for task in tasks) or "none"
         note = (
-            f"generate_many was interrupted: {len(tasks)} created task(s) not yet collected: {ids}; "
+            f"generate_many stopped before the end: {len(tasks)} created task(s) not yet collected: {ids}; "
             "wait for them with client.wait(task_id)"
         )
         if self._unknown:
