@@ -23,6 +23,7 @@ from lemondata_video import (
     CapabilityError,
     GenerateResult,
     RequestValidationError,
+    ServerError,
     TaskFailedError,
     TaskMayExistError,
     UnknownModelError,
@@ -301,6 +302,22 @@ class TestFailedTasks:
         got = {r.task.id for r in results if r.task is not None}
         assert len(got) == 40 - len(lost)
         assert got < set(emu.ctx.store.ids())
+
+    @pytest.mark.parametrize(
+        "emu", [{"faults": Faults(server_error=0.3, routes={CREATE_ROUTE}, seed=5)}], indirect=True
+    )
+    def test_a_create_answered_with_a_5xx_is_an_error_result_and_never_resent(
+        self, many: Many, emu: Emulator
+    ) -> None:
+        results = many.run(requests(30))
+
+        refused = [r for r in results if not r.ok]
+        assert refused
+        # A 5xx may come after the service made the task: the SDK cannot tell, so it says so.
+        assert all(type(r.error) is TaskMayExistError and r.task is None for r in refused)
+        assert all(type(r.error.__cause__) is ServerError for r in refused)
+        assert emu.stats.requests[CREATE_ROUTE] == 30
+        assert emu.stats.tasks_created == 30 - len(refused) == len(emu.ctx.store.ids())
 
 
 class TestInterrupts:
