@@ -22,10 +22,10 @@ import httpx
 from . import _error_map, _transports
 from . import _synchronization as _sync
 from ._body import check_json
-from ._config import logger, mask_key, resolve_api_key, resolve_base_url
+from ._config import mask_key, resolve_api_key, resolve_base_url, setup_logging
 from ._constants import DEFAULT_CATALOG_TTL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_CONNECTIONS
 from ._ratelimit import Budget, budget_of
-from ._retry import retry_delay, should_retry
+from ._retry import log_retry, retry_delay, should_retry
 
 if TYPE_CHECKING:
     from ._live_catalog import CatalogCache
@@ -60,6 +60,7 @@ class APIClient:
         rate_limit: float | Budget | None = None,
         catalog_ttl: float = DEFAULT_CATALOG_TTL,
     ) -> None:
+        setup_logging()  # LEMONDATA_LOG=info|debug: the SDK's logs on stderr
         key = resolve_api_key(api_key)
         if max_retries < 0:
             msg = f"max_retries must be 0 or more, not {max_retries}"
@@ -143,7 +144,7 @@ class APIClient:
             if attempt >= limit or not should_retry(error, idempotent=method in IDEMPOTENT_METHODS):
                 raise error
             delay = retry_delay(attempt + 1, retry_after=getattr(error, "retry_after", None), rng=self._rng)
-            logger.debug("retrying in %.1f s after: %s", delay, error)
+            log_retry(method, url, error, retry=attempt + 1, retries=limit, delay=delay)
             self._sleep(delay)
         msg = "unreachable: the retry loop always returns or raises"
         raise AssertionError(msg)

@@ -19,12 +19,12 @@ from . import _synchronization as _sync
 from ._async_catalog_client import AsyncCatalogClient
 from ._body import check_json, fingerprint
 from ._error_map import Model, checked, create_failure
-from ._exceptions import LemonDataError
+from ._exceptions import LemonDataError, WaitTimeoutError
 from ._generate_many import DEFAULT_MANY_CONCURRENCY, GenerateResult, TaskHook
 from ._polling import DEFAULT_WAIT_TIMEOUT
 from ._task import Task
 from ._task_routes import downloadable, route_for, task_body, task_id_of
-from ._waiting import WaitState
+from ._waiting import WaitState, announce, cancel_refusal
 
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -34,7 +34,9 @@ class AsyncVideoClient(AsyncCatalogClient):
 
     Takes the options of AsyncAPIClient (key, base URL, timeout, retries, http clients,
     rate_limit, catalog_ttl); `allow_unknown_models` lets `create` send models neither the
-    snapshot nor the live catalog lists.
+    snapshot nor the live catalog lists. `generate(on_created=...)` gets the new task as soon as
+    the create returns, before the first poll (to store its id); if the callback raises,
+    TaskCallbackError carries the task, which keeps running.
     """
 
     async def create(
@@ -86,6 +88,7 @@ class AsyncVideoClient(AsyncCatalogClient):
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_update: Callable[[Task], None] | None = None,
+        cancel_on_timeout: bool = False,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = _sync.async_sleep,
     ) -> Task:
@@ -98,23 +101,18 @@ class AsyncVideoClient(AsyncCatalogClient):
         are retried until `timeout` seconds have passed. `on_update` gets every change of status or progress.
         Raises TaskFailedError or TaskCancelledError when it ends without a video,
         WaitTimeoutError (carrying the last task seen) at the deadline, and the API
-        error of a poll that cannot succeed (401, 403, 404, ...).
+        error of a poll that cannot succeed (401, 403, 404, ...). With `cancel_on_timeout`
+        the deadline first cancels the task, unless the model matrix says its model cannot be
+        cancelled; the WaitTimeoutError's message and `cancelled` say how that went.
         """
         state = WaitState(task, timeout=timeout, clock=clock, on_update=on_update, rng=self._rng)
-        if state.last is not None and state.seen(state.last):
-            return state.last
-        delay = state.first_sleep()
-        while True:
-            await sleep(delay)
-            try:
-                polled = await self._poll(state.ref, retries=0)
-            except LemonDataError as exc:
-                state.failed(exc)
-            else:
-                if state.seen(polled):
-                    return polled
-            delay = state.next_sleep()
-            state.log_poll(delay)
+        try:
+            return await self._wait(state, sleep)
+        except WaitTimeoutError:
+            if not cancel_on_timeout:
+                raise
+            error = await self._cancel_late(state)
+            raise error from error.__cause__
 
     async def generate(
         self,
@@ -122,11 +120,14 @@ class AsyncVideoClient(AsyncCatalogClient):
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_update: Callable[[Task], None] | None = None,
+        on_created: Callable[[Task], None] | None = None,
+        cancel_on_timeout: bool = False,
         **create_kwargs: Any,
     ) -> Task:
         """`create` then `wait`; the errors of both."""
-        task = await self.create(prompt, **create_kwargs)
-        return await self.wait(task, timeout=timeout, on_update=on_update)
+        task = announce(await self.create(prompt, **create_kwargs), on_created)
+        cancel = cancel_on_timeout
+        return await self.wait(task, timeout=timeout, on_update=on_update, cancel_on_timeout=cancel)
 
     def generate_many(
         self,
@@ -193,6 +194,33 @@ class AsyncVideoClient(AsyncCatalogClient):
             )
             for index, video in enumerate(done.videos)
         ]
+
+    async def _wait(self, state: WaitState, sleep: Callable[[float], Awaitable[None]]) -> Task:
+        if state.last is not None and state.seen(state.last):
+            return state.last
+        delay = state.first_sleep()
+        while True:
+            await sleep(delay)
+            try:
+                polled = await self._poll(state.ref, retries=0)
+            except LemonDataError as exc:
+                state.failed(exc)
+            else:
+                if state.seen(polled):
+                    return polled
+            delay = state.next_sleep()
+            state.log_poll(delay)
+
+    async def _cancel_late(self, state: WaitState) -> WaitTimeoutError:
+        """`cancel_on_timeout` at the deadline: cancel unless the matrix forbids it; the error telling how."""
+        refusal = cancel_refusal(state.last)
+        if refusal is not None:
+            return state.cancel_outcome(refusal)
+        try:
+            outcome: Task | LemonDataError = await self.cancel(state.ref)
+        except LemonDataError as exc:
+            outcome = exc
+        return state.cancel_outcome(outcome)
 
     async def _poll(self, task: Task | str, *, retries: int) -> Task:
         from lemondata_api.api.tasks import get_task, get_video_generation_legacy  # noqa: PLC0415

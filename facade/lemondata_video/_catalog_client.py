@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._api_client import APIClient
-from ._config import logger
 from ._constants import CATALOG_FAILURE_TTL
 from ._error_map import checked
 from ._exceptions import CapabilityError, LemonDataError, UnknownModelError
@@ -75,7 +74,12 @@ class CatalogClient(APIClient):
         from lemondata_api.api.models import list_models  # noqa: PLC0415
         from lemondata_api.models import ModelList  # noqa: PLC0415
 
-        from ._live_catalog import CATALOG_CATEGORY, CatalogCache  # noqa: PLC0415
+        from ._live_catalog import (  # noqa: PLC0415
+            CATALOG_CATEGORY,
+            CatalogCache,
+            log_catalog,
+            log_catalog_failure,
+        )
 
         with self._catalog_lock:
             if self._catalog is None:
@@ -88,12 +92,13 @@ class CatalogClient(APIClient):
             if error is not None:
                 return None, error
             built = list_models._get_kwargs(category=CATALOG_CATEGORY)
+            refresh = cache.models is not None  # the last one expired: this fetch refreshes it
             try:
                 response = self._send(built["method"], built["url"], params=built.get("params"))
                 payload = checked(response, expect=ModelList, secret=self._secret)
             except LemonDataError as exc:
-                logger.info("the live model catalog could not be fetched: %s", exc)
+                log_catalog_failure(exc, retry_in=cache.failure_ttl)
                 return None, cache.fail(exc)
             models = cache.store(payload)
-            logger.info("fetched the live model catalog: %d video models", len(models))
+            log_catalog(models, ttl=cache.ttl, refresh=refresh)
             return models, None

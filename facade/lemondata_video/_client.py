@@ -20,12 +20,12 @@ from . import _synchronization as _sync
 from ._body import check_json, fingerprint
 from ._catalog_client import CatalogClient
 from ._error_map import Model, checked, create_failure
-from ._exceptions import LemonDataError
+from ._exceptions import LemonDataError, WaitTimeoutError
 from ._generate_many import DEFAULT_MANY_CONCURRENCY, GenerateResult, TaskHook
 from ._polling import DEFAULT_WAIT_TIMEOUT
 from ._task import Task
 from ._task_routes import downloadable, route_for, task_body, task_id_of
-from ._waiting import WaitState
+from ._waiting import WaitState, announce, cancel_refusal
 
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -35,7 +35,9 @@ class VideoClient(CatalogClient):
 
     Takes the options of APIClient (key, base URL, timeout, retries, http clients,
     rate_limit, catalog_ttl); `allow_unknown_models` lets `create` send models neither the
-    snapshot nor the live catalog lists.
+    snapshot nor the live catalog lists. `generate(on_created=...)` gets the new task as soon as
+    the create returns, before the first poll (to store its id); if the callback raises,
+    TaskCallbackError carries the task, which keeps running.
     """
 
     def create(
@@ -85,6 +87,7 @@ class VideoClient(CatalogClient):
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_update: Callable[[Task], None] | None = None,
+        cancel_on_timeout: bool = False,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = _sync.sleep,
     ) -> Task:
@@ -97,23 +100,18 @@ class VideoClient(CatalogClient):
         are retried until `timeout` seconds have passed. `on_update` gets every change of status or progress.
         Raises TaskFailedError or TaskCancelledError when it ends without a video,
         WaitTimeoutError (carrying the last task seen) at the deadline, and the API
-        error of a poll that cannot succeed (401, 403, 404, ...).
+        error of a poll that cannot succeed (401, 403, 404, ...). With `cancel_on_timeout`
+        the deadline first cancels the task, unless the model matrix says its model cannot be
+        cancelled; the WaitTimeoutError's message and `cancelled` say how that went.
         """
         state = WaitState(task, timeout=timeout, clock=clock, on_update=on_update, rng=self._rng)
-        if state.last is not None and state.seen(state.last):
-            return state.last
-        delay = state.first_sleep()
-        while True:
-            sleep(delay)
-            try:
-                polled = self._poll(state.ref, retries=0)
-            except LemonDataError as exc:
-                state.failed(exc)
-            else:
-                if state.seen(polled):
-                    return polled
-            delay = state.next_sleep()
-            state.log_poll(delay)
+        try:
+            return self._wait(state, sleep)
+        except WaitTimeoutError:
+            if not cancel_on_timeout:
+                raise
+            error = self._cancel_late(state)
+            raise error from error.__cause__
 
     def generate(
         self,
@@ -121,11 +119,14 @@ class VideoClient(CatalogClient):
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_update: Callable[[Task], None] | None = None,
+        on_created: Callable[[Task], None] | None = None,
+        cancel_on_timeout: bool = False,
         **create_kwargs: Any,
     ) -> Task:
         """`create` then `wait`; the errors of both."""
-        task = self.create(prompt, **create_kwargs)
-        return self.wait(task, timeout=timeout, on_update=on_update)
+        task = announce(self.create(prompt, **create_kwargs), on_created)
+        cancel = cancel_on_timeout
+        return self.wait(task, timeout=timeout, on_update=on_update, cancel_on_timeout=cancel)
 
     def generate_many(
         self,
@@ -192,6 +193,33 @@ class VideoClient(CatalogClient):
             )
             for index, video in enumerate(done.videos)
         ]
+
+    def _wait(self, state: WaitState, sleep: Callable[[float], None]) -> Task:
+        if state.last is not None and state.seen(state.last):
+            return state.last
+        delay = state.first_sleep()
+        while True:
+            sleep(delay)
+            try:
+                polled = self._poll(state.ref, retries=0)
+            except LemonDataError as exc:
+                state.failed(exc)
+            else:
+                if state.seen(polled):
+                    return polled
+            delay = state.next_sleep()
+            state.log_poll(delay)
+
+    def _cancel_late(self, state: WaitState) -> WaitTimeoutError:
+        """`cancel_on_timeout` at the deadline: cancel unless the matrix forbids it; the error telling how."""
+        refusal = cancel_refusal(state.last)
+        if refusal is not None:
+            return state.cancel_outcome(refusal)
+        try:
+            outcome: Task | LemonDataError = self.cancel(state.ref)
+        except LemonDataError as exc:
+            outcome = exc
+        return state.cancel_outcome(outcome)
 
     def _poll(self, task: Task | str, *, retries: int) -> Task:
         from lemondata_api.api.tasks import get_task, get_video_generation_legacy  # noqa: PLC0415

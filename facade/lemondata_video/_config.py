@@ -3,6 +3,13 @@
 The key is read from the argument or LEMONDATA_API_KEY and then only handed to
 `BearerAuth`, which adds it to requests for the API's own origin and no other.
 Everything that may be shown (reprs, logs, messages) gets `mask_key`.
+
+The SDK logs to the `lemondata_video` logger: INFO for retries, 429 waits, poll_url
+fallbacks and catalog fetches, DEBUG for every poll, WARNING for a poll_url off the API's
+origin. `LEMONDATA_LOG=info|debug` turns them on without code, as OPENAI_LOG does for
+openai-python: `setup_logging`, called by every client's constructor, gives that logger one
+handler to stderr with LOG_FORMAT and the level; another value warns (RuntimeWarning) and
+changes nothing. Nothing happens on import.
 """
 
 from __future__ import annotations
@@ -10,17 +17,30 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
-from collections.abc import Generator
-from typing import Final
+import sys
+import warnings
+from collections.abc import Generator, Mapping
+from typing import Final, TextIO
 
 import httpx
 
-from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, VERSION
+from ._constants import (
+    API_KEY_ENV,
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT,
+    LOG_ENV,
+    VERSION,
+)
 from ._exceptions import LemonDataError, RequestValidationError
 
 USER_AGENT: Final = f"lemondata-video/{VERSION}"
-# The SDK's one logger: retries and polls at DEBUG, a poll_url off the API's origin at WARNING.
+# The SDK's one logger (see the module docstring for what it says at which level).
 logger: Final = logging.getLogger("lemondata_video")
+LOG_LEVELS: Final = {"info": logging.INFO, "debug": logging.DEBUG}
+# As openai-python's: [2026-12-03 14:12:26 - lemondata_video._retry:81 - INFO] GET /v1/... failed ...
+LOG_FORMAT: Final = "[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s"
+LOG_DATE_FORMAT: Final = "%Y-%m-%d %H:%M:%S"
 LOOPBACK_NAMES: Final = frozenset({"localhost"})
 MASK_VISIBLE: Final = 4
 MASK_MIN_LENGTH: Final = 12
@@ -104,3 +124,38 @@ class BearerAuth(httpx.Auth):
 def api_timeout(timeout: float) -> httpx.Timeout:
     """The per-request timeout, with a shorter connect phase."""
     return httpx.Timeout(timeout, connect=min(timeout, DEFAULT_CONNECT_TIMEOUT))
+
+
+class StderrHandler(logging.StreamHandler[TextIO]):
+    """The handler LEMONDATA_LOG installs: writes to whatever `sys.stderr` is when a record comes."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+        self.setFormatter(logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT))
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        """Ignored: the stream is always the current `sys.stderr`."""
+
+
+def setup_logging(environ: Mapping[str, str] = os.environ) -> None:
+    """Apply LEMONDATA_LOG (`info` or `debug`): one StderrHandler on the SDK's logger, and its level.
+
+    Unset or empty changes nothing; any other value warns (RuntimeWarning) and changes nothing.
+    Called by each client's constructor: cheap, and never a second handler.
+    """
+    value = environ.get(LOG_ENV, "").strip()
+    if not value:
+        return
+    level = LOG_LEVELS.get(value.lower())
+    if level is None:
+        msg = f"{LOG_ENV}={value!r} is not one of {', '.join(LOG_LEVELS)}; the SDK's logging is left as it is"
+        warnings.warn(msg, RuntimeWarning, stacklevel=3)
+        return
+    if not any(isinstance(handler, StderrHandler) for handler in logger.handlers):
+        logger.addHandler(StderrHandler())
+    logger.setLevel(level)

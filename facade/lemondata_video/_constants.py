@@ -9,6 +9,8 @@ VERSION: Final = "0.1.0"  # keep equal to pyproject.toml's version (tests/test_p
 DEFAULT_BASE_URL: Final = "https://api.lemondata.cc"
 API_KEY_ENV: Final = "LEMONDATA_API_KEY"
 BASE_URL_ENV: Final = "LEMONDATA_BASE_URL"
+# `info` or `debug`: the SDK's log records go to stderr without any logging code (`_config`).
+LOG_ENV: Final = "LEMONDATA_LOG"
 
 # Per-request timeouts, seconds.
 DEFAULT_TIMEOUT: Final = 60.0

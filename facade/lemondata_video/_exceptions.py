@@ -20,10 +20,11 @@ LemonDataError
 │   ├── UnknownModelError
 │   ├── CapabilityError
 │   └── InvalidFieldError
-├── TaskError                   the task ended without a video
-│   ├── TaskFailedError
+├── TaskError                   the task ended without a video (these four and the next two
+│   ├── TaskFailedError         are defined in _task_errors and re-exported here)
 │   │   └── TaskExpiredError    the service reports the task as expired
 │   └── TaskCancelledError
+├── TaskCallbackError           a callback given the new task raised; carries the task
 ├── WaitTimeoutError            the wait's deadline passed; carries the last task
 └── DownloadError               the result could not be saved
     └── DownloadExistsError     the target exists and overwrite was not asked
@@ -31,10 +32,7 @@ LemonDataError
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from ._task import Task
+from typing import Any
 
 
 class LemonDataError(Exception):
@@ -194,47 +192,32 @@ class InvalidFieldError(RequestValidationError):
     """A field is out of range or has the wrong shape."""
 
 
-class TaskError(LemonDataError):
-    """The task ended without a video; `task` is its final state."""
-
-    def __init__(self, message: str, *, task: Task) -> None:
-        super().__init__(message)
-        self.task = task
-
-
-class TaskFailedError(TaskError):
-    """The task's status is `failed` (or another status the docs name as a failed end)."""
-
-
-class TaskExpiredError(TaskFailedError):
-    """The service reports the task as `expired`: it ended without a video and will not run."""
-
-
-class TaskCancelledError(TaskError):
-    """The task was cancelled (`failed` with `cancelled: true`, or the raw status `cancelled`)."""
-
-
-def ended_error(task: Task) -> TaskError:
-    """The error for a task that ended without a video: cancelled, expired or failed."""
-    reason = task.error or "no reason given"
-    if task.cancelled:
-        return TaskCancelledError(f"task {task.id} was cancelled: {reason}", task=task)
-    if task.expired:
-        return TaskExpiredError(f"task {task.id} expired: {reason}", task=task)
-    return TaskFailedError(f"task {task.id} failed: {reason}", task=task)
-
-
-class WaitTimeoutError(LemonDataError):
-    """The wait's deadline passed; `task` is the last state seen, to wait on later."""
-
-    def __init__(self, message: str, *, task: Task) -> None:
-        super().__init__(message)
-        self.task = task
-
-
 class DownloadError(LemonDataError):
     """The result could not be downloaded or saved; no partial file is left behind."""
 
 
 class DownloadExistsError(DownloadError, FileExistsError):
     """The target file exists and `overwrite=True` was not given."""
+
+
+# Defined after LemonDataError, which they extend; in a module of their own for this one's size.
+from ._task_errors import (  # noqa: E402
+    TaskCallbackError,
+    TaskCancelledError,
+    TaskError,
+    TaskExpiredError,
+    TaskFailedError,
+    WaitTimeoutError,
+    ended_error,
+)
+
+# The names above, re-exported (the classes defined here are exported anyway).
+__all__ = [
+    "TaskCallbackError",
+    "TaskCancelledError",
+    "TaskError",
+    "TaskExpiredError",
+    "TaskFailedError",
+    "WaitTimeoutError",
+    "ended_error",
+]

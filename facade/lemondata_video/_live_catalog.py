@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ._capabilities import MODELS, ModelInfo
+from ._config import logger
 from ._exceptions import CapabilityError, LemonDataError, RequestValidationError, UnknownModelError
 
 CATALOG_CATEGORY = "video"
@@ -86,6 +87,21 @@ def _model_info(item: Mapping[str, Any]) -> ModelInfo | None:
     return ModelInfo(
         id=ident, provider=owner, family="", operations=ops, capabilities=ops, durations=None,
         notes="", default=False, audio_default=False, cancellable=False, revisions=("live",),
+    )  # fmt: skip
+
+
+def log_catalog(models: Mapping[str, ModelInfo], *, ttl: float, refresh: bool) -> None:
+    """The INFO line of a catalog fetch: fetched (refreshed, when the last one expired), kept how long."""
+    what = "refreshed" if refresh else "fetched"
+    logger.info("%s the live model catalog: %d video models, kept for %g s", what, len(models), ttl)
+
+
+def log_catalog_failure(error: LemonDataError, *, retry_in: float) -> None:
+    """The INFO line of a catalog fetch that failed; creates the snapshot refuses say so meanwhile."""
+    reason = " ".join(str(error).split()) or type(error).__name__
+    logger.info(
+        "the live model catalog could not be fetched (%s: %s); not asked again for %g s",
+        type(error).__name__, reason, retry_in,
     )  # fmt: skip
 
 

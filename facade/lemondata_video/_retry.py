@@ -18,6 +18,7 @@ from typing import Final
 
 import httpx
 
+from ._config import logger
 from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 from ._exceptions import APIConnectionError, APIError, LemonDataError, RateLimitError, ServerError
 
@@ -62,6 +63,24 @@ def retry_delay(attempt: int, *, retry_after: float | None = None, rng: random.R
         return min(max(retry_after, 0.0), MAX_RETRY_AFTER)
     ceiling = min(MAX_RETRY_DELAY, INITIAL_RETRY_DELAY * 2 ** max(attempt - 1, 0))
     return (rng or random).uniform(0.0, ceiling)
+
+
+def log_retry(
+    method: str, url: str, error: LemonDataError, *, retry: int, retries: int, delay: float
+) -> None:
+    """One INFO line per retry: the request, why (a 429's Retry-After, or the error) and the delay."""
+    retry_after = getattr(error, "retry_after", None)
+    if isinstance(error, RateLimitError) and retry_after is not None:
+        logger.info(
+            "%s %s: rate limited (429); waiting %.1f s as Retry-After asks, then retry %d of %d",
+            method, url, delay, retry, retries,
+        )  # fmt: skip
+        return
+    reason = " ".join(str(error).split()) or type(error).__name__
+    logger.info(
+        "%s %s failed (%s: %s); retry %d of %d in %.1f s",
+        method, url, type(error).__name__, reason, retry, retries, delay,
+    )  # fmt: skip
 
 
 def parse_retry_after(value: object, *, now: float) -> float | None:

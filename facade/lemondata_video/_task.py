@@ -115,11 +115,22 @@ def _error(value: object) -> str | None:
     return _str(value)
 
 
+def error_fields(raw_error: object) -> tuple[str | None, str | None, bool | None]:
+    """`(code, message, retryable)` of a task's raw `error`: an object's fields; a string is the message."""
+    if not isinstance(raw_error, Mapping):
+        return None, _str(raw_error), None
+    retryable = raw_error.get("retryable")
+    retry = retryable if isinstance(retryable, bool) else None
+    return _str(raw_error.get("code")), _str(raw_error.get("message")), retry
+
+
 @dataclass(frozen=True, slots=True)
 class Task:
     """An asynchronous generation task as last seen; immutable.
 
-    `raw` is the payload exactly as the service sent it, unknown fields included.
+    `raw` is the payload exactly as the service sent it, unknown fields included; `error` is
+    the reason as text and `raw_error` the `error` as sent (a string, or an object such as
+    `{code, message, retryable}`). `to_dict()` and `from_dict()` carry a task between processes.
     """
 
     id: str
@@ -134,6 +145,7 @@ class Task:
     created: int | None = None
     updated: int | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    raw_error: Any = field(default=None, repr=False)
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any], *, task_id: str | None = None) -> Task:
@@ -163,7 +175,21 @@ class Task:
                 payload.get("updated") if payload.get("updated") is not None else payload.get("completed_at")
             ),
             raw=dict(payload),
+            raw_error=payload.get("error"),
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field and the raw payload as a JSON-serialisable dict, with a format and version key."""
+        from ._task_dict import task_to_dict  # noqa: PLC0415
+
+        return task_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Task:
+        """The Task a `to_dict()` dict describes (made in this or another process); ValueError otherwise."""
+        from ._task_dict import task_from_dict  # noqa: PLC0415
+
+        return task_from_dict(data)
 
     @property
     def video_url(self) -> str | None:
@@ -174,6 +200,16 @@ class Task:
     def expired(self) -> bool:
         """True when the service reports the raw status `expired` (then `status` is `FAILED`)."""
         return _is_raw(self.raw_status, "expired")
+
+    @property
+    def error_code(self) -> str | None:
+        """The `code` of an error object (None for a plain string error or none at all)."""
+        return error_fields(self.raw_error)[0]
+
+    @property
+    def error_retryable(self) -> bool | None:
+        """The `retryable` flag of an error object; None when the service did not say."""
+        return error_fields(self.raw_error)[2]
 
     @property
     def done(self) -> bool:

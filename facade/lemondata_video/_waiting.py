@@ -15,6 +15,7 @@ from ._exceptions import (
     LemonDataError,
     RateLimitError,
     ServerError,
+    TaskCallbackError,
     UnexpectedResponseError,
     WaitTimeoutError,
     ended_error,
@@ -51,6 +52,7 @@ class WaitState:
         self.on_update = on_update
         self.schedule = PollSchedule(rng=rng)
         self.retry_after: float | None = None
+        self.failure: LemonDataError | None = None  # the last poll's transient error, logged with the delay
         if self.last is not None:
             self.schedule.observe(0.0, self.last.progress)
 
@@ -85,10 +87,27 @@ class WaitState:
         if not is_transient(error):
             raise error
         self.retry_after = getattr(error, "retry_after", None)
-        logger.debug("task %s: poll failed (%s); retrying", self.task_id, error)
+        self.failure = error
 
     def log_poll(self, delay: float) -> None:
-        """One DEBUG line per poll."""
+        """One DEBUG line per poll; INFO after a failed poll (a 429's Retry-After, or the error)."""
+        error, self.failure = self.failure, None
+        if isinstance(error, RateLimitError) and error.retry_after is not None:
+            logger.info(
+                "task %s: poll rate limited (429, Retry-After %g s); next poll in %.1f s",
+                self.task_id, error.retry_after, delay,
+            )  # fmt: skip
+            return
+        if error is not None:
+            reason = " ".join(str(error).split()) or type(error).__name__
+            logger.info(
+                "task %s: poll failed (%s: %s); next poll in %.1f s",
+                self.task_id,
+                type(error).__name__,
+                reason,
+                delay,
+            )
+            return
         task = self.last
         status = task.raw_status if task else "unknown"
         progress = task.progress if task else None
@@ -99,12 +118,53 @@ class WaitState:
     def _ended(self, task: Task) -> LemonDataError:
         return ended_error(task)
 
-    def _timed_out(self) -> WaitTimeoutError:
+    def _timed_out(self, cancel: str | None = None, *, cancelled: Task | None = None) -> WaitTimeoutError:
+        """The deadline's error; `cancel` says what `cancel_on_timeout` did (None: it was not asked)."""
         task = self.last or Task.from_payload({"id": self.task_id, "status": "unknown"})
         progress = f", {task.progress:g}%" if task.progress is not None else ""
+        head = f"task {self.task_id} is still {task.raw_status}{progress} after waiting {self.timeout:g} s; "
+        if cancelled is not None:  # the cancel's answer is the task's last state
+            return WaitTimeoutError(head + "cancel_on_timeout cancelled it", task=cancelled, cancelled=True)
         msg = (
-            f"task {self.task_id} is still {task.raw_status}{progress} after waiting {self.timeout:g} s; "
-            f"it keeps running on the service. Resume with client.wait({self.task_id!r}) "
-            f"or check it with client.get({self.task_id!r})"
+            head + (f"{cancel}; " if cancel else "") + "it keeps running on the service. "
+            f"Resume with client.wait({self.task_id!r}) or check it with client.get({self.task_id!r})"
         )
-        return WaitTimeoutError(msg, task=task)
+        return WaitTimeoutError(msg, task=task, cancelled=None if cancel is None else False)
+
+    def cancel_outcome(self, outcome: Task | LemonDataError | str) -> WaitTimeoutError:
+        """The deadline's error once `cancel_on_timeout` acted: `outcome` is the cancel's answer, its
+        error (then the `__cause__`), or why none was sent (`cancel_refusal`)."""
+        if isinstance(outcome, str):
+            return self._timed_out(f"not cancelled: {outcome}")
+        if isinstance(outcome, LemonDataError):
+            error = self._timed_out(f"the cancel failed ({outcome})")
+            error.__cause__ = outcome
+            return error
+        if not outcome.cancelled:
+            return self._timed_out(f"the cancel was answered with status {outcome.raw_status}, not cancelled")
+        return self._timed_out(cancelled=outcome)
+
+
+def cancel_refusal(task: Task | None) -> str | None:
+    """Why the capability matrix says `task` cannot be cancelled; None to try (unknown models too)."""
+    from ._capabilities import MODELS  # noqa: PLC0415  (the matrix loads on first use)
+
+    info = MODELS.get(task.model) if task is not None and task.model else None
+    if info is None or info.cancellable:
+        return None
+    able = ", ".join(m.id for m in MODELS.values() if m.cancellable)
+    return f"model {info.id!r} cannot be cancelled (only {able} can)"
+
+
+def announce(task: Task, on_created: Callable[[Task], None] | None) -> Task:
+    """Give the new task to `on_created`; TaskCallbackError carrying the task when the callback raises."""
+    if on_created is not None:
+        try:
+            on_created(task)
+        except Exception as exc:
+            msg = (
+                f"on_created raised {type(exc).__name__}: {exc}; task {task.id} was created and keeps "
+                f"running on the service. Resume with client.wait({task.id!r})"
+            )
+            raise TaskCallbackError(msg, task=task) from exc
+    return task

@@ -100,6 +100,20 @@ class TestLifecycle:
         assert task["error"] == "The provider failed to generate the video (emulated failure)."
         assert not {"video_url", "video", "billing_transaction_id", "cancelled"} & task.keys()
 
+    @pytest.mark.lemondata_emulator(
+        failure_rate=1.0,
+        failure_error={"code": "content_policy_violation", "message": "No.", "retryable": False},
+    )
+    def test_failure_error_can_be_an_object(self, emu: Emulator, api: httpx.Client) -> None:
+        """``failure_error`` is the failed task's ``error`` as given, on both paths, as the spec allows."""
+        task_id = str(create(api)["task_id"])
+        clock_of(emu).advance(60)
+        expected = {"code": "content_policy_violation", "message": "No.", "retryable": False}
+        canonical, legacy = api.get(f"/v1/tasks/{task_id}"), api.get(f"/v1/videos/generations/{task_id}")
+        assert_documented(canonical, "GET /v1/tasks/{task_id}")
+        assert_documented(legacy, "GET /v1/videos/generations/{task_id}")
+        assert canonical.json()["error"] == legacy.json()["error"] == expected
+
     @pytest.mark.lemondata_emulator(failure_rate=0.5, seed=7)
     def test_failure_rate_is_a_seeded_share(self, emu: Emulator, api: httpx.Client) -> None:
         """Half the tasks fail, reproducibly for a seed."""

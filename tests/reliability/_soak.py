@@ -12,6 +12,7 @@ whose video was never saved) measure the SDK, not the harness.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import Counter
@@ -34,6 +35,8 @@ TIME_SCALE: Final = 100.0
 WAIT_TIMEOUT: Final = 3600.0
 MAX_SUBMITS: Final = 20
 MAX_DOWNLOAD_CALLS: Final = 10
+# The SDK's INFO line for each request retry (`_retry.log_retry`).
+RETRY_LINE: Final = re.compile(r"; (retry \d+ of \d+ in |waiting .* then retry \d+ of \d+$)")
 # The issue's mix: 20% 5xx (half of them 502 with an HTML body), 10% 429, 5% dropped
 # before processing, 2% malformed JSON on the API; 5% truncated downloads on the file host.
 API_MIX: Final = {
@@ -108,7 +111,7 @@ class Report:
 
 
 class _LogCounter(logging.Handler):
-    """Counts the SDK's retry and failed-poll DEBUG lines, and errors the emulator's server logs."""
+    """Counts the SDK's retry and failed-poll INFO lines, and errors the emulator's server logs."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -119,10 +122,12 @@ class _LogCounter(logging.Handler):
         text = record.getMessage()
         if record.name.startswith("uvicorn") and record.levelno >= logging.ERROR:
             self.server_errors.append(text)
-        elif text.startswith("retrying in"):
-            self.counts["retry"] += 1
-        elif "poll failed" in text:
+        elif record.name != "lemondata_video":
+            return
+        elif text.startswith("task ") and (": poll failed (" in text or ": poll rate limited" in text):
             self.counts["poll failed"] += 1
+        elif RETRY_LINE.search(text):
+            self.counts["retry"] += 1
 
 
 def tasks_owned_by(emu: Emulator, key: str) -> list[str]:

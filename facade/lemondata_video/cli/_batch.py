@@ -19,9 +19,10 @@ from ._batch_budget import batch_budget, close_budget
 from ._batch_job import Runner, on_request
 from ._board import Board, job_results, summary, write_report
 from ._connect import Connection, connect
-from ._exits import API_ERROR, INTERRUPTED, MAY_EXIST, OK, TASK_FAILED, TIMEOUT, USAGE, VALIDATION, CLIError
+from ._exits import API_ERROR, MAY_EXIST, OK, TASK_FAILED, TIMEOUT, USAGE, VALIDATION, CLIError
 from ._jobs import Job, load_jobs
 from ._output import Output
+from ._signals import interruption, run_async
 
 REDRAW_SECONDS: Final = 0.2
 POSTGRES_SCHEMES: Final = ("postgresql://", "postgres://")
@@ -164,12 +165,13 @@ def run_batch(args: argparse.Namespace, out: Output) -> int:
         board = Board(jobs, out.stderr)
         with connect(emulator=args.emulator, out=out, catalog=args.emulator_catalog) as conn:
             try:
-                asyncio.run(_run_all(args, conn, jobs, journal, board))
-            except KeyboardInterrupt:
+                run_async(_run_all(args, conn, jobs, journal, board))
+            except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (`_signals`)
                 board.close()
                 write_report(job_results(jobs, journal.records(), out_dir), out_dir)
-                msg = f"interrupted; every task id is journaled; rerun the same command to resume ({out_dir})"
-                raise CLIError(msg, code=INTERRUPTED) from None
+                words, code = interruption(exc)
+                msg = f"{words}; every task id is journaled; rerun the same command to resume ({out_dir})"
+                raise CLIError(msg, code=code) from None
             board.close()
         return finish(jobs, journal, out_dir, out)
     finally:

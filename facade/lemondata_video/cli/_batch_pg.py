@@ -7,7 +7,7 @@ another. A worker claims up to --concurrency jobs at a time, runs each exactly a
 does (`Runner`), renews its leases every third of --lease, and claims more as jobs end. It exits
 once no job is left to run by anyone (it waits while other workers hold jobs: if one dies, its
 leases run out and the jobs come back here), writes the report of the whole batch in --out-dir and
-exits with the batch's code. Ctrl-C releases this worker's jobs at once.
+exits with the batch's code. Ctrl-C (or SIGTERM) releases this worker's jobs at once.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from ._batch import batch_runner, cancel_and_wait, check_journal, finish, redraw
 from ._batch_job import Runner
 from ._board import Board, job_results, write_report
 from ._connect import Connection, connect
-from ._exits import INTERRUPTED, USAGE, CLIError
+from ._exits import USAGE, CLIError
 from ._jobs import load_jobs
 from ._journal_pg import LeaseLostError, PgJournal
 from ._output import Output
+from ._signals import interruption, run_async
 
 # How often a worker with free slots looks for claimable jobs (queued later, or a dead worker's).
 CLAIM_POLL_SECONDS: Final = 0.5
@@ -61,15 +62,16 @@ def run_pg_batch(args: argparse.Namespace, out: Output) -> int:
         board = Board(every, out.stderr)
         with connect(emulator=args.emulator, out=out) as conn:
             try:
-                asyncio.run(_work(args, conn, journal, board))
-            except KeyboardInterrupt:
+                run_async(_work(args, conn, journal, board))
+            except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (`_signals`)
                 board.close()
                 write_report(job_results(every, journal.records(), out_dir), out_dir)
+                words, code = interruption(exc)
                 msg = (
-                    "interrupted; every task id is journaled and this worker's jobs are released "
+                    f"{words}; every task id is journaled and this worker's jobs are released "
                     f"to the other workers; rerun the same command to resume ({journal.where})"
                 )
-                raise CLIError(msg, code=INTERRUPTED) from None
+                raise CLIError(msg, code=code) from None
             board.close()
         return finish(every, journal, out_dir, out)
     finally:

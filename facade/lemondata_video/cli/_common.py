@@ -16,9 +16,10 @@ from .._exceptions import (
 )
 from .._task import Task, TaskStatus
 from ._connect import Connection
-from ._exits import API_ERROR, INTERRUPTED, TIMEOUT, VALIDATION, CLIError, one_line
+from ._exits import API_ERROR, TIMEOUT, VALIDATION, CLIError, one_line
 from ._output import Output
 from ._progress import ProgressLine
+from ._signals import interruption
 
 
 def client_for(conn: Connection) -> VideoClient:
@@ -122,9 +123,10 @@ def save(client: VideoClient, task: Task, *, out: Output, out_path: str | None, 
     try:
         path = client.download(task, out_path, overwrite=overwrite)
     except KeyboardInterrupt as exc:
+        words, code = interruption(exc)
         resume = resume_command("download", task.id, out_path)
-        msg = f"interrupted while downloading task {task.id}; resume with: {resume}"
-        raise CLIError(msg, code=INTERRUPTED, task_id=task.id, resume=resume) from exc
+        msg = f"{words} while downloading task {task.id}; resume with: {resume}"
+        raise CLIError(msg, code=code, task_id=task.id, resume=resume) from exc
     except DownloadExistsError:
         raise
     except DownloadError as exc:

@@ -25,6 +25,7 @@ TASK_FAILED: Final = 5
 TIMEOUT: Final = 6
 MAY_EXIST: Final = 7
 INTERRUPTED: Final = 130
+TERMINATED: Final = 143  # 128 + SIGTERM (15): docker stop, Kubernetes, systemd
 
 EXIT_CODES_HELP: Final = """\
 exit codes:
@@ -36,7 +37,8 @@ exit codes:
   5    the task failed or was cancelled
   6    timed out waiting, or the task is not finished yet (download)
   7    a create was sent but its answer was lost: a task may exist; not resent (TaskMayExistError)
-  130  interrupted (Ctrl-C); the task id and the command that resumes it are printed"""
+  130  interrupted (Ctrl-C); the task id and the command that resumes it are printed
+  143  terminated (SIGTERM, as docker stop and Kubernetes send); the same as Ctrl-C"""
 
 # The library's advice, said the command line's way.
 LIBRARY_TO_CLI: Final = (

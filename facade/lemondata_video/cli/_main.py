@@ -8,9 +8,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._exceptions import TaskError, TaskMayExistError, WaitTimeoutError
-from ._exits import INTERNAL, INTERRUPTED, USAGE, exit_code, one_line
+from ._exits import INTERNAL, USAGE, exit_code, one_line
 from ._output import Output
 from ._parser import build_parser
+from ._signals import interruption, sigterm_as_interrupt
 
 DEBUG_ENV = "LEMONVIDEO_DEBUG"
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -57,10 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else USAGE
     out = Output(json_mode=bool(getattr(args, "json", False)))
     try:
-        return _run(args, out)
-    except KeyboardInterrupt:
-        out.error("interrupted", code=INTERRUPTED)
-        return INTERRUPTED
+        with sigterm_as_interrupt():  # SIGTERM (docker stop) ends a command as Ctrl-C does
+            return _run(args, out)
+    except KeyboardInterrupt as exc:
+        words, code = interruption(exc)
+        out.error(words, code=code)
+        return code
     except Exception as exc:
         code = exit_code(exc)
         if code == INTERNAL:

@@ -122,7 +122,9 @@ def _add_generate(
     parser.add_argument("--no-wait", action="store_true", help="print the task id and poll_url, then exit")
     _add_timeout(parser)
     parser.add_argument(
-        "--cancel-on-interrupt", action="store_true", help="on Ctrl-C, cancel the task instead of asking"
+        "--cancel-on-interrupt",
+        action="store_true",
+        help="on Ctrl-C or SIGTERM, cancel the task instead of asking",
     )
 
 

@@ -15,8 +15,9 @@ from ._common import (
     wait_with_bar,
 )
 from ._connect import connect
-from ._exits import INTERRUPTED, OK, TIMEOUT, CLIError
+from ._exits import OK, TIMEOUT, CLIError
 from ._output import Output
+from ._signals import interruption
 
 
 def run_task_command(args: argparse.Namespace, out: Output) -> int:
@@ -47,9 +48,10 @@ def run_task_command(args: argparse.Namespace, out: Output) -> int:
                     client, args.task_id, conn=conn, out=out, timeout=args.timeout, out_path=out_path
                 )
             except KeyboardInterrupt as exc:
+                words, code = interruption(exc)
                 resume = resume_command("wait", args.task_id, out_path)
-                msg = f"interrupted; task {args.task_id} goes on; resume with: {resume}"
-                raise CLIError(msg, code=INTERRUPTED, task_id=args.task_id, resume=resume) from exc
+                msg = f"{words}; task {args.task_id} goes on; resume with: {resume}"
+                raise CLIError(msg, code=code, task_id=args.task_id, resume=resume) from exc
         raise_for_outcome(task)
         if out_path is None:
             out.result(task_json(task), task_text(task))

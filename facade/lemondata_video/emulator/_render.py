@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, Final
 
 from ._errors import MSG_CANCELLED_REASON, MSG_TASK_FAILED
@@ -70,7 +71,8 @@ def _outcome(task: Task, status: str, file_url: str) -> dict[str, Any]:
     if task.cancelled_at is not None:
         return {"cancelled": True, "cancellation_status": "cancelled", "error": MSG_CANCELLED_REASON}
     if status == FAILED:
-        return {"error": MSG_TASK_FAILED}
+        error = task.failure_error
+        return {"error": dict(error) if isinstance(error, Mapping) else error or MSG_TASK_FAILED}
     if status != COMPLETED:
         return {}
     video = {

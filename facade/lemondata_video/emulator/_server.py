@@ -24,7 +24,15 @@ from ._faults import FaultInjector, Faults
 from ._files import file_host_app
 from ._ranges import sample_mp4
 from ._ratelimit import DEFAULT_RATE_LIMIT, RateLimiter
-from ._state import DEFAULT_QUEUE_SECONDS, DEFAULT_TASK_SECONDS, PerModel, PerModelFlag, TaskStore, TaskTiming
+from ._state import (
+    DEFAULT_QUEUE_SECONDS,
+    DEFAULT_TASK_SECONDS,
+    FailureError,
+    PerModel,
+    PerModelFlag,
+    TaskStore,
+    TaskTiming,
+)
 from ._stats import Stats
 from ._transport import ConnectionRegistry, tracking_protocol
 from ._videos import LIBRARY
@@ -49,6 +57,9 @@ class Emulator:
         task_seconds, queue_seconds: emulated seconds a task runs and waits in ``pending``; a number,
             a mapping model → seconds or a callable taking the model id.
         failure_rate: share of tasks that end ``failed`` (drawn with ``seed``).
+        failure_error: the ``error`` those tasks carry: a string, or an object such as
+            ``{"code": "content_policy_violation", "message": "...", "retryable": False}``
+            (by default the string ``_errors.MSG_TASK_FAILED``).
         report_progress: whether tasks report ``progress`` (globally, per model or a callable).
         poll_url: ``"relative"`` (``/v1/tasks/{id}``), ``"absolute"`` (on this origin) or another origin.
         rate_limit: requests per emulated minute and key.
@@ -70,6 +81,7 @@ class Emulator:
         task_seconds: PerModel = DEFAULT_TASK_SECONDS,
         queue_seconds: PerModel = DEFAULT_QUEUE_SECONDS,
         failure_rate: float = 0.0,
+        failure_error: FailureError = None,
         report_progress: PerModelFlag = True,
         seed: int | None = 0,
         poll_url: str = RELATIVE,
@@ -87,7 +99,7 @@ class Emulator:
         self.api_keys: tuple[str, ...] = tuple(keys)
         self.clock: Clock = clock or RealClock()
         self.stats = Stats()
-        timing = TaskTiming(task_seconds, queue_seconds, failure_rate, report_progress, seed)
+        timing = TaskTiming(task_seconds, queue_seconds, failure_rate, report_progress, seed, failure_error)
         self.ctx = Context(
             clock=self.clock,
             store=TaskStore(self.clock, timing),

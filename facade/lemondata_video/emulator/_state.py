@@ -21,6 +21,9 @@ DEFAULT_QUEUE_SECONDS: Final = 1.0
 
 PerModel = float | Mapping[str, float] | Callable[[str], float]
 PerModelFlag = bool | Mapping[str, bool] | Callable[[str], bool]
+# The `error` of a failed task: None for the default string, a string, or an object such as
+# {"code": ..., "message": ..., "retryable": ...} (the older openapi.json's shape).
+FailureError = str | Mapping[str, object] | None
 
 
 def per_model(value: PerModel, model: str, default: float) -> float:
@@ -43,13 +46,14 @@ def per_model_flag(value: PerModelFlag, model: str) -> bool:
 
 @dataclass(frozen=True)
 class TaskTiming:
-    """How long tasks wait and run, how often they fail, and whether progress is reported."""
+    """How long tasks wait and run, how often they fail and with what error, whether progress is reported."""
 
     task_seconds: PerModel = DEFAULT_TASK_SECONDS
     queue_seconds: PerModel = DEFAULT_QUEUE_SECONDS
     failure_rate: float = 0.0
     report_progress: PerModelFlag = True
     seed: int | None = 0
+    failure_error: FailureError = None
 
 
 @dataclass
@@ -71,6 +75,7 @@ class Task:
     cancelled_at: float | None = None
     prompt: str = ""
     fps: int | None = None
+    failure_error: FailureError = None
 
     @property
     def started(self) -> float:
@@ -146,6 +151,7 @@ class TaskStore:
             height=size[1],
             prompt=prompt,
             fps=fps,
+            failure_error=timing.failure_error,
         )
         with self._lock:
             self._tasks[task.id] = task
