@@ -24,6 +24,7 @@ from lemondata_video import (
     GenerateResult,
     RequestValidationError,
     ServerError,
+    TaskCallbackError,
     TaskFailedError,
     TaskMayExistError,
     UnknownModelError,
@@ -416,9 +417,10 @@ class TestInterrupts:
                 got.append(result)
         self.assert_every_task_reported(emu, got, hooked, uncollected_logged(caplog))
 
-    def test_an_exception_from_a_hook_stops_the_run_and_reports_every_created_task(
+    def test_an_on_created_that_raises_is_that_requests_task_callback_error(
         self, many: Many, emu: Emulator, caplog: pytest.LogCaptureFixture
     ) -> None:
+        """As with generate: the task exists and is carried; the other requests go on."""
         hooked: list[str] = []
 
         def on_created(index: int, task: Any) -> None:
@@ -427,13 +429,39 @@ class TestInterrupts:
                 msg = "the ledger's disk is full"
                 raise OSError(msg)
 
-        with caplog.at_level(logging.WARNING, logger=LOGGER), pytest.raises(OSError) as info:
-            many.run(requests(40), on_created=on_created)
-        assert type(info.value) is OSError
-        assert str(info.value) == "the ledger's disk is full"
+        results = many.run(requests(40), on_created=on_created)
+
+        assert len(results) == 40
+        [broken] = [r for r in results if not r.ok]
+        assert type(broken.error) is TaskCallbackError
+        assert broken.task is not None and broken.task.id == hooked[9]
+        assert str(broken.error) == (
+            f"on_created raised OSError: the ledger's disk is full; task {hooked[9]} was created and "
+            f"keeps running on the service. Resume with client.wait({hooked[9]!r})"
+        )
+        assert type(broken.error.__cause__) is OSError
+        assert sorted(hooked) == sorted(r.task.id for r in results if r.task is not None)
+        assert sorted(hooked) == sorted(emu.ctx.store.ids())
+        assert uncollected_logged(caplog) == []
+
+    def test_an_on_update_that_raises_stops_the_run_and_reports_every_created_task(
+        self, many: Many, emu: Emulator, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        hooked: list[str] = []
+        updates = itertools.count(1)
+
+        def on_update(index: int, task: Any) -> None:
+            if next(updates) == 20:
+                msg = "the progress board is down"
+                raise ConnectionError(msg)
+
+        with caplog.at_level(logging.WARNING, logger=LOGGER), pytest.raises(ConnectionError) as info:
+            many.run(requests(40), on_created=lambda _, task: hooked.append(task.id), on_update=on_update)
+        assert type(info.value) is ConnectionError
+        assert str(info.value) == "the progress board is down"
         left = uncollected_logged(caplog)
+        assert left
         assert noted(left) in info.value.__notes__[0]
-        assert hooked[9] in left
         assert set(left) <= set(hooked) == set(emu.ctx.store.ids())
         assert len(hooked) < 40
 

@@ -144,7 +144,7 @@ class AsyncVideoClient(AsyncCatalogClient):
         `requests` is read lazily; each yields one GenerateResult (its `index`, and the completed
         task or the error: failed creates and waits never stop the others). `on_created(index,
         task)` runs as each task is created, `on_update(index, task)` on every change a wait sees;
-        `timeout` and `sleep` are each wait's. On an interrupt, or an exception from a hook, the
+        `timeout` and `sleep` are each wait's. On an interrupt, or an exception from on_update, the
         run stops and every task created and not yet yielded is logged and noted on the exception.
         """
         from . import _async_many  # noqa: PLC0415

@@ -15,11 +15,12 @@ which is then re-raised.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import _synchronization as _sync
-from ._exceptions import LemonDataError, TaskMayExistError
+from ._exceptions import LemonDataError, TaskCallbackError, TaskMayExistError
 from ._generate_many import (
     CREATE_GRACE_SECONDS,
     GenerateResult,
@@ -129,8 +130,8 @@ class _Run:
             created = await self._create(index, prompt, fields)
         except LemonDataError as exc:  # nothing was created (or, TaskMayExistError, it is unknown)
             return GenerateResult(index, request, None, exc)
-        self.ledger.created(index, created, self.on_created)
         try:
+            self.ledger.created(index, created, self.on_created)
             done = await self.client.wait(
                 created,
                 timeout=waits.get("timeout", self.timeout),
@@ -154,5 +155,6 @@ class _Run:
             except LemonDataError:
                 pass  # a definite refusal: nothing was created
             else:
-                self.ledger.created(index, created, self.on_created)
+                with contextlib.suppress(TaskCallbackError):  # the ledger reports the task anyway
+                    self.ledger.created(index, created, self.on_created)
             raise

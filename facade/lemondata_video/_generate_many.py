@@ -22,6 +22,7 @@ from ._exceptions import (
     WaitTimeoutError,
 )
 from ._task import Task
+from ._waiting import announce
 
 # How many requests run at once (created and being waited on) unless the caller says otherwise.
 DEFAULT_MANY_CONCURRENCY: Final = 8
@@ -113,11 +114,13 @@ class Ledger:
         self._lock = threading.Lock()
 
     def created(self, index: int, task: Task, hook: TaskHook | None) -> None:
-        """Record a new task, then tell the caller's `on_created` hook."""
+        """Record a new task, then tell the caller's `on_created` hook.
+
+        Raises TaskCallbackError, carrying the task, when the hook raises (as `generate` does).
+        """
         with self._lock:
             self._open[index] = task
-        if hook is not None:
-            hook(index, task)
+        announce(task, hooked(hook, index))
 
     def unknown(self, index: int) -> None:
         """A create interrupted after it was sent, whose answer never came: a task may exist."""

@@ -146,8 +146,8 @@ class _Run:
             created = self.client.create(prompt, **fields)
         except LemonDataError as exc:  # nothing was created (or, TaskMayExistError, it is unknown)
             return GenerateResult(index, request, None, exc)
-        self.ledger.created(index, created, self.on_created)
         try:
+            self.ledger.created(index, created, self.on_created)
             done = self.client.wait(
                 created,
                 timeout=waits.get("timeout", self.timeout),
