@@ -366,6 +366,29 @@ class TestInterrupts:
             asyncio.run(main())
         self.assert_every_task_reported(emu, got, hooked, uncollected_logged(caplog))
 
+    def test_ctrl_c_under_asyncio_run_reports_every_created_task(
+        self, emu: Emulator, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """asyncio.run turns SIGINT into a cancellation of its main task, then raises KeyboardInterrupt."""
+        many = Many("async", emu)
+        got: list[GenerateResult] = []
+        hooked: list[str] = []
+
+        def on_created(index: int, task: Any) -> None:
+            hooked.append(task.id)
+            if len(hooked) == 60:
+                signal.raise_signal(signal.SIGINT)
+
+        async def main() -> None:
+            async with many.async_client() as client:
+                results = client.generate_many(requests(120), sleep=many.asleep, on_created=on_created)
+                async for result in results:
+                    got.append(result)
+
+        with caplog.at_level(logging.WARNING, logger=LOGGER), pytest.raises(KeyboardInterrupt):
+            asyncio.run(main())
+        self.assert_every_task_reported(emu, got, hooked, uncollected_logged(caplog))
+
     def test_keyboard_interrupt_from_a_hook_reports_every_created_task(
         self, emu: Emulator, caplog: pytest.LogCaptureFixture
     ) -> None:
