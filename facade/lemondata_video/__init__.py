@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from ._async_client import AsyncVideoClient
     from ._capabilities import ModelInfo
     from ._client import VideoClient
+    from ._generate_many import GenerateResult
     from ._ratelimit import Budget, RequestBudget
     from ._redis_budget import RedisBudget
 
@@ -54,6 +55,7 @@ __version__ = VERSION
 _LAZY = {
     "AsyncVideoClient": "._async_client",
     "Budget": "._ratelimit",
+    "GenerateResult": "._generate_many",
     "ModelInfo": "._capabilities",
     "RedisBudget": "._redis_budget",
     "RequestBudget": "._ratelimit",
@@ -73,6 +75,7 @@ __all__ = [
     "ConflictError",
     "DownloadError",
     "DownloadExistsError",
+    "GenerateResult",
     "InsufficientBalanceError",
     "InvalidFieldError",
     "LemonDataError",

@@ -12,13 +12,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from . import _synchronization as _sync
 from ._async_task_client import AsyncTaskClient
 from ._exceptions import DownloadError, LemonDataError, WaitTimeoutError
+from ._generate_many import DEFAULT_MANY_CONCURRENCY, GenerateResult, TaskHook
 from ._polling import DEFAULT_WAIT_TIMEOUT
 from ._task import Task
 from ._task_routes import downloadable
@@ -96,6 +97,31 @@ class AsyncVideoClient(AsyncTaskClient):
         cancel = cancel_on_timeout
         done = await self.wait(task, timeout=timeout, on_update=on_update, cancel_on_timeout=cancel)
         return done if out is None else await self._saved(done, out, overwrite=overwrite)
+
+    def generate_many(
+        self,
+        requests: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_MANY_CONCURRENCY,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_created: TaskHook | None = None,
+        on_update: TaskHook | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> AsyncIterator[GenerateResult]:
+        """`generate` for each mapping of `requests`, `concurrency` at a time; results as they finish.
+
+        `requests` is read lazily; each yields one GenerateResult (its `index`, and the completed
+        task or the error: failed creates and waits never stop the others). `on_created(index,
+        task)` runs as each task is created, `on_update(index, task)` on every change a wait sees;
+        `timeout` and `sleep` are each wait's. On an interrupt, or an exception from on_update, the
+        run stops and every task created and not yet yielded is logged and noted on the exception.
+        """
+        from . import _async_many  # noqa: PLC0415
+
+        return _async_many.agenerate_many(
+            self, requests, concurrency=concurrency, timeout=timeout,
+            on_created=on_created, on_update=on_update, sleep=sleep,
+        )  # fmt: skip
 
     async def download(
         self,

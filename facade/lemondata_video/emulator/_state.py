@@ -153,8 +153,14 @@ class TaskStore:
             fps=fps,
             failure_error=timing.failure_error,
         )
-        self._tasks[task.id] = task
+        with self._lock:
+            self._tasks[task.id] = task
         return task
+
+    def ids(self) -> list[str]:
+        """Every task's id, in the order the tasks were created."""
+        with self._lock:
+            return list(self._tasks)
 
     def get(self, task_id: str) -> Task | None:
         """The task with this id, if any."""
