@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ._async_client import AsyncVideoClient
     from ._capabilities import ModelInfo
     from ._client import VideoClient
+    from ._priors import DurationPrior, DurationPriors
     from ._ratelimit import Budget, RequestBudget
     from ._redis_budget import RedisBudget
 
@@ -53,6 +54,8 @@ __version__ = VERSION
 _LAZY = {
     "AsyncVideoClient": "._async_client",
     "Budget": "._ratelimit",
+    "DurationPrior": "._priors",
+    "DurationPriors": "._priors",
     "ModelInfo": "._capabilities",
     "RedisBudget": "._redis_budget",
     "RequestBudget": "._ratelimit",
@@ -72,6 +75,8 @@ __all__ = [
     "ConflictError",
     "DownloadError",
     "DownloadExistsError",
+    "DurationPrior",
+    "DurationPriors",
     "InsufficientBalanceError",
     "InvalidFieldError",
     "LemonDataError",

@@ -99,7 +99,10 @@ class AsyncVideoClient(AsyncCatalogClient):
         WaitTimeoutError (carrying the last task seen) at the deadline, and the API
         error of a poll that cannot succeed (401, 403, 404, ...).
         """
-        state = WaitState(task, timeout=timeout, clock=clock, on_update=on_update, rng=self._rng)
+        priors = self.duration_priors
+        state = WaitState(
+            task, timeout=timeout, clock=clock, on_update=on_update, rng=self._rng, priors=priors
+        )
         if state.last is not None and state.seen(state.last):
             return state.last
         delay = state.first_sleep()

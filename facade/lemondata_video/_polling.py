@@ -13,6 +13,12 @@ With two or more progress samples the rate predicts the finish: sleep until
 shortly before it, then poll densely. Whole percents are read as truncated, so
 the prediction errs early rather than late; a task that overruns it is polled
 with a growing interval that never exceeds the no-progress one.
+
+With a learned duration prior of the task's model (`_priors`) and no prediction from
+progress yet, the first poll comes at the prior's PRIOR_FIRST_Z quantile, then the interval
+follows the hazard of the log-normal: PRIOR_DENSITY * sqrt(S(t) / p(t)), the spacing that
+minimises polls plus a fixed price per second of lag (dense where tasks of the model finish,
+sparse where few do); past the PRIOR_LAST_Z quantile the generic growing interval takes over.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ import math
 import random
 from dataclasses import dataclass, field
 from typing import Final
+
+from ._priors import DurationPrior
 
 # How long `wait` waits by default, overall.
 DEFAULT_WAIT_TIMEOUT: Final = 30 * 60.0
@@ -42,6 +50,10 @@ DENSE_POLL_INTERVAL: Final = 2.0
 MAX_PREDICTED_SLEEP: Final = 120.0
 OVERDUE_GROWTH: Final = 0.25
 FULL: Final = 100.0
+# With a duration prior (quantiles in standard deviations of the log-duration).
+PRIOR_FIRST_Z: Final = -2.0
+PRIOR_LAST_Z: Final = 2.5
+PRIOR_DENSITY: Final = 0.6
 
 
 def steady_interval(elapsed: float) -> float:
@@ -50,6 +62,26 @@ def steady_interval(elapsed: float) -> float:
     if elapsed > LONG_TASK_AFTER:
         interval = STEADY_CAP * math.sqrt(elapsed / LONG_TASK_AFTER)
     return float(max(min(interval, MAX_POLL_INTERVAL), INITIAL_POLL_INTERVAL))
+
+
+def prior_interval(prior: DurationPrior, elapsed: float) -> float:
+    """The no-progress interval `elapsed` seconds into a wait whose model's durations are `prior`."""
+    first = prior.quantile(PRIOR_FIRST_Z)
+    if elapsed < first:
+        return max(first - elapsed, INITIAL_POLL_INTERVAL)
+    last = prior.quantile(PRIOR_LAST_Z)
+    if elapsed >= last:
+        return max(hazard_interval(prior, last), steady_interval(elapsed))
+    return hazard_interval(prior, elapsed)
+
+
+def hazard_interval(prior: DurationPrior, elapsed: float) -> float:
+    """PRIOR_DENSITY * sqrt(S / p) of the prior's log-normal at `elapsed`, within the poll bounds."""
+    z = (math.log(elapsed) - prior.mu) / prior.sigma
+    survival = 0.5 * math.erfc(z / math.sqrt(2.0))
+    density_z = math.exp(-z * z / 2.0) / math.sqrt(2.0 * math.pi)  # density per unit of z
+    spacing = PRIOR_DENSITY * math.sqrt(prior.sigma * elapsed * survival / max(density_z, 1e-300))
+    return float(min(max(spacing, INITIAL_POLL_INTERVAL), MAX_POLL_INTERVAL))
 
 
 def predicted_remaining(samples: list[tuple[float, float]], elapsed: float) -> float | None:
@@ -69,10 +101,14 @@ def predicted_remaining(samples: list[tuple[float, float]], elapsed: float) -> f
 
 @dataclass(slots=True)
 class PollSchedule:
-    """The delays between the polls of one wait; feed it every task seen with `observe`."""
+    """The delays between the polls of one wait; feed it every task seen with `observe`.
+
+    `prior` (the learned durations of the task's model) replaces the generic no-progress curve.
+    """
 
     rng: random.Random = field(default_factory=random.Random)
     samples: list[tuple[float, float]] = field(default_factory=list)
+    prior: DurationPrior | None = None
 
     def observe(self, elapsed: float, progress: float | None) -> None:
         """Record the progress seen `elapsed` seconds into the wait (a drop starts over)."""
@@ -93,6 +129,8 @@ class PollSchedule:
         return max(delay, retry_after or 0.0)
 
     def _base(self, elapsed: float) -> float:
+        if self.prior is not None:
+            return prior_interval(self.prior, elapsed)
         if elapsed < FIRST_POLL_AFTER:
             return max(FIRST_POLL_AFTER - elapsed, INITIAL_POLL_INTERVAL)
         return steady_interval(elapsed)
