@@ -51,7 +51,7 @@ MAX_PREDICTED_SLEEP: Final = 120.0
 OVERDUE_GROWTH: Final = 0.25
 FULL: Final = 100.0
 # With a duration prior (quantiles in standard deviations of the log-duration).
-PRIOR_FIRST_Z: Final = -2.0
+PRIOR_FIRST_Z: Final = -2.25
 PRIOR_LAST_Z: Final = 2.5
 PRIOR_DENSITY: Final = 0.6
 
