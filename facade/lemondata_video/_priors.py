@@ -4,8 +4,9 @@ Every completed wait records its task's duration under the task's model: the ser
 timestamps (`updated - created`) when the task carries them, else what the wait saw (from
 the start of a wait on a freshly created task to the poll that saw it completed). Once a
 model has PRIOR_MIN_SAMPLES, `prior_for` fits a log-normal to its last PRIOR_HISTORY
-durations with robust estimates (median and median absolute deviation of the logs, so one
-task that took ten times as long moves nothing) and `_polling.PollSchedule` polls around it.
+durations with a trimmed estimate (mean and spread of the logs within PRIOR_TRIM robust
+sigmas of their median, so one task that took ten times as long moves nothing) and
+`_polling.PollSchedule` polls around it.
 A model spread wider than PRIOR_MAX_SIGMA is not regular enough to gain from a prior and
 keeps the generic curve. One DurationPriors is shared by every wait of a client (and may be
 shared by several clients); it is thread-safe. With a `path` it is also kept in a small JSON
@@ -33,6 +34,7 @@ PRIOR_MIN_SIGMA: Final = 0.08
 # ... and a model spread wider than this keeps the generic no-progress curve.
 PRIOR_MAX_SIGMA: Final = 0.6
 MAD_TO_SIGMA: Final = 1.4826  # the MAD of a normal distribution is 0.6745 sigma
+PRIOR_TRIM: Final = 3.0  # durations further than this many robust sigmas from the median are outliers
 MIN_DURATION: Final = 1.0
 CACHE_DIR_NAME: Final = "lemondata-video"
 CACHE_FILE_NAME: Final = "durations.json"
@@ -52,11 +54,19 @@ class DurationPrior:
 
     @classmethod
     def fit(cls, durations: Iterable[float]) -> DurationPrior:
-        """Median and scaled MAD of the logs, widened for the uncertainty of the median itself."""
+        """Mean and spread of the log-durations within PRIOR_TRIM robust sigmas of their median.
+
+        The median and the scaled MAD pick the bulk (one wild task cannot move them); the mean
+        and standard deviation of the bulk are the estimates (closer than the MAD on regular
+        data), widened for the uncertainty of the mean itself.
+        """
         logs = [math.log(max(d, MIN_DURATION)) for d in durations]
-        mu = _median(logs)
-        mad = _median([abs(x - mu) for x in logs])
-        sigma = max(MAD_TO_SIGMA * mad, PRIOR_MIN_SIGMA) * math.sqrt(1.0 + 1.0 / len(logs))
+        center = _median(logs)
+        rough = max(MAD_TO_SIGMA * _median([abs(x - center) for x in logs]), PRIOR_MIN_SIGMA)
+        bulk = [x for x in logs if abs(x - center) <= PRIOR_TRIM * rough]
+        mu = sum(bulk) / len(bulk)
+        spread = math.sqrt(sum((x - mu) ** 2 for x in bulk) / (len(bulk) - 1)) if len(bulk) > 1 else rough
+        sigma = max(spread, PRIOR_MIN_SIGMA) * math.sqrt(1.0 + 1.0 / len(logs))
         return cls(mu=mu, sigma=sigma, samples=len(logs))
 
 
