@@ -18,9 +18,11 @@ from lemondata_video import AsyncVideoClient, DurationPrior, DurationPriors, Tas
 from lemondata_video._polling import (
     FIRST_POLL_AFTER,
     POLL_JITTER,
-    PRIOR_FIRST_Z,
+    PRIOR_FIRST_LAG,
     PRIOR_LAST_Z,
     PollSchedule,
+    early_lag,
+    first_prior_poll,
     prior_interval,
     steady_interval,
 )
@@ -61,7 +63,7 @@ class TestLearning:
         assert spoiled.quantile(0.0) == pytest.approx(clean.quantile(0.0))
         assert spoiled.sigma == pytest.approx(clean.sigma, rel=0.1)
         assert spoiled.sigma < 0.15
-        assert spoiled.quantile(PRIOR_FIRST_Z) == pytest.approx(clean.quantile(PRIOR_FIRST_Z), rel=0.05)
+        assert first_prior_poll(spoiled) == pytest.approx(first_prior_poll(clean), rel=0.05)
 
     def test_too_few_durations_give_no_prior(self) -> None:
         priors = learned("m", [100.0] * (PRIOR_MIN_SAMPLES - 1))
@@ -126,10 +128,12 @@ class TestSchedule:
         assert [state.schedule.next_delay(t) for t in times] == expected
         assert expected[0] == pytest.approx(FIRST_POLL_AFTER, rel=POLL_JITTER)
 
-    def test_first_poll_at_the_low_quantile_then_dense_then_growing(self) -> None:
+    def test_first_poll_near_the_short_end_then_dense_then_growing(self) -> None:
         prior = DurationPrior(mu=math.log(300.0), sigma=0.2, samples=20)
-        first = prior.quantile(PRIOR_FIRST_Z)
-        assert prior_interval(prior, 0.0) == pytest.approx(first)
+        first = prior_interval(prior, 0.0)
+        assert first == pytest.approx(first_prior_poll(prior))
+        assert early_lag(prior, first) == pytest.approx(PRIOR_FIRST_LAG)
+        assert prior.quantile(-3.0) < first < prior.quantile(-1.5)
         assert first > 3 * FIRST_POLL_AFTER
         bulk = [prior_interval(prior, t) for t in (250.0, 300.0, 350.0)]
         assert all(
@@ -138,10 +142,19 @@ class TestSchedule:
         late = prior.quantile(PRIOR_LAST_Z) + 1.0
         assert prior_interval(prior, late) == pytest.approx(steady_interval(late))
 
+    def test_early_lag_is_what_early_finishers_wait(self) -> None:
+        """The closed form against a seeded sample of the same log-normal."""
+        prior = DurationPrior(mu=math.log(120.0), sigma=0.25, samples=20)
+        rng = random.Random(3)
+        sample = [rng.lognormvariate(prior.mu, prior.sigma) for _ in range(40_000)]
+        for at in (70.0, 100.0, 130.0):
+            expected = sum(max(at - d, 0.0) for d in sample) / len(sample)
+            assert early_lag(prior, at) == pytest.approx(expected, rel=0.05)
+
     def test_the_schedule_uses_the_prior_it_is_given(self) -> None:
         prior = DurationPrior(mu=math.log(300.0), sigma=0.2, samples=20)
         delay = PollSchedule(rng=random.Random(1), prior=prior).next_delay(0.0)
-        assert delay == pytest.approx(prior.quantile(PRIOR_FIRST_Z), rel=POLL_JITTER)
+        assert delay == pytest.approx(first_prior_poll(prior), rel=POLL_JITTER)
 
 
 class TestOptions:
