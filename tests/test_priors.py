@@ -10,6 +10,7 @@ import random
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -177,6 +178,13 @@ class TestOptions:
         with VideoClient(api_key="sk-x", duration_priors=False) as off:
             assert off.duration_priors is None
 
+    def test_a_wrong_option_is_refused(self) -> None:
+        msg = r"^duration_priors must be True, False, a DurationPriors or a file path, not 5$"
+        with pytest.raises(TypeError, match=msg):
+            VideoClient(api_key="sk-x", duration_priors=5)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=msg):
+            AsyncVideoClient(api_key="sk-x", duration_priors=5)  # type: ignore[arg-type]
+
     def test_default_path_follows_xdg(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
         assert default_path() == tmp_path / "lemondata-video" / "durations.json"
@@ -213,6 +221,24 @@ class TestFile:
             f"duration priors stay in memory: {path} is not a duration priors file of lemondata-video; "
             "it is left as it is"
         ]
+
+    def test_threads_of_one_client_lose_nothing(self, tmp_path: Path) -> None:
+        priors = DurationPriors(tmp_path / "durations.json", history=1000)
+
+        def work(worker: int) -> None:
+            for i in range(25):
+                priors.record("sora-2", 1.0 + worker * 100 + i)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        expected = sorted(1.0 + n * 100 + i for n in range(4) for i in range(25))
+        assert sorted(priors.durations("sora-2")) == expected
+        assert (
+            sorted(DurationPriors(tmp_path / "durations.json", history=1000).durations("sora-2")) == expected
+        )
 
     def test_two_processes_writing_at_once_lose_nothing(self, tmp_path: Path) -> None:
         path = tmp_path / "durations.json"

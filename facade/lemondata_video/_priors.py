@@ -196,4 +196,7 @@ def priors_of(option: PriorsOption) -> DurationPriors | None:
         return DurationPriors()
     if isinstance(option, DurationPriors):
         return option
+    if not isinstance(option, str | os.PathLike):
+        msg = f"duration_priors must be True, False, a DurationPriors or a file path, not {option!r}"
+        raise TypeError(msg)
     return DurationPriors(option)
