@@ -176,7 +176,7 @@ def compare_with_prior(*, progress: bool, seed: int, sigma: float = 0.25) -> tup
     ours: list[tuple[int, float]] = []
     base: list[tuple[int, float]] = []
     for median in MEDIANS:
-        prior = DurationPrior(mu=math.log(median), sigma=sigma, samples=64)
+        prior = DurationPrior(mu=math.log(median), sigma=sigma, samples=64, progress=progress)
         for _ in range(200):
             duration = rng.lognormvariate(prior.mu, sigma)
             ours.append(simulate(duration, progress=progress, rng=rng, prior=prior))

@@ -94,6 +94,18 @@ class TestLearning:
         priors.learn(Task.from_payload({**done, "status": "failed"}), waited=3.0)
         assert priors.durations("m") == [130.0, 95.0]
 
+    def test_it_notes_whether_the_model_reports_progress(self) -> None:
+        priors = learned("m", [100.0] * 5)
+        done = {"id": "v", "status": "completed", "model": "m", "video_url": "https://x/v.mp4"}
+        priors.learn(Task.from_payload({**done, "progress": 100}), waited=100.0)
+        with_progress = priors.prior("m")
+        priors.learn(Task.from_payload(done), waited=100.0)
+        without = priors.prior("m")
+        assert with_progress is not None and with_progress.progress
+        assert without is not None and not without.progress
+        # Progress will predict the finish from the first poll on: that poll may come sooner.
+        assert first_prior_poll(with_progress) < first_prior_poll(without)
+
     def test_only_a_just_created_task_gets_the_prior(self) -> None:
         priors = learned("sora-2", [100.0] * 5)
         assert priors.prior_for(pending()) is not None

@@ -19,7 +19,8 @@ progress yet, the interval follows the log-normal's hazard: PRIOR_DENSITY * sqrt
 the spacing that minimises polls plus a fixed price per second of lag (dense where tasks of
 the model finish, sparse where few do). The first poll comes when the tasks that finished
 before it have cost PRIOR_FIRST_LAG s of lag per task (later, in quantiles, for a short model
-than for a long one, as the exact discrete optimum does); past the PRIOR_LAST_Z quantile the
+than for a long one, as the exact discrete optimum does; PRIOR_FIRST_LAG_WITH_PROGRESS for a
+model that reports progress, whose later polls the prediction makes cheap); past the PRIOR_LAST_Z quantile the
 generic growing interval takes over. Tuned by simulation (benchmarks/polling_mixed.py, five
 models with medians 30-480 s, sigma 0.25): about 0.36x the polls of a 5 s loop at its lag,
 where the exact optimum for a known distribution (dynamic programming) is about 0.34x.
@@ -58,6 +59,8 @@ FULL: Final = 100.0
 # have waited PRIOR_FIRST_LAG s on average over all its tasks (the spot where one poll more
 # costs what it saves); PRIOR_LAST_Z is in standard deviations of the log-duration.
 PRIOR_FIRST_LAG: Final = 0.24
+# ... sooner for a model that reports progress: from the first poll on, progress predicts the finish.
+PRIOR_FIRST_LAG_WITH_PROGRESS: Final = 0.15
 PRIOR_LAST_Z: Final = 2.5
 PRIOR_DENSITY: Final = 0.59
 PRIOR_MAX_INTERVAL: Final = 15.0
@@ -73,7 +76,7 @@ def steady_interval(elapsed: float) -> float:
 
 def prior_interval(prior: DurationPrior, elapsed: float) -> float:
     """The no-progress interval `elapsed` seconds into a wait whose model's durations are `prior`."""
-    if early_lag(prior, elapsed) < PRIOR_FIRST_LAG:
+    if early_lag(prior, elapsed) < first_lag(prior):
         return max(first_prior_poll(prior) - elapsed, INITIAL_POLL_INTERVAL)
     last = prior.quantile(PRIOR_LAST_Z)
     if elapsed >= last:
@@ -94,12 +97,17 @@ def early_lag(prior: DurationPrior, at: float) -> float:
     return max(at * _normal_cdf(z) - mean_below, 0.0)
 
 
+def first_lag(prior: DurationPrior) -> float:
+    """The lag per task the first poll may cost: less for a model that reports progress."""
+    return PRIOR_FIRST_LAG_WITH_PROGRESS if prior.progress else PRIOR_FIRST_LAG
+
+
 def first_prior_poll(prior: DurationPrior) -> float:
-    """When `early_lag` reaches PRIOR_FIRST_LAG (bisection in log-time between the median's +-6 sigma)."""
-    low, high = prior.mu - 6 * prior.sigma, prior.mu
+    """When `early_lag` reaches `first_lag` (bisection in log-time between the median's -6 sigma and it)."""
+    low, high, target = prior.mu - 6 * prior.sigma, prior.mu, first_lag(prior)
     for _ in range(40):
         mid = (low + high) / 2
-        low, high = (mid, high) if early_lag(prior, math.exp(mid)) < PRIOR_FIRST_LAG else (low, mid)
+        low, high = (mid, high) if early_lag(prior, math.exp(mid)) < target else (low, mid)
     return math.exp(high)
 
 

@@ -42,18 +42,22 @@ CACHE_FILE_NAME: Final = "durations.json"
 
 @dataclass(frozen=True, slots=True)
 class DurationPrior:
-    """A model's durations as a log-normal: `mu` and `sigma` of the log-seconds, from `samples` tasks."""
+    """A model's durations as a log-normal: `mu` and `sigma` of the log-seconds, from `samples` tasks.
+
+    `progress`: the model's last completed task reported progress (its waits can predict).
+    """
 
     mu: float
     sigma: float
     samples: int
+    progress: bool = False
 
     def quantile(self, z: float) -> float:
         """Seconds at `z` standard deviations from the median (z=0: the median)."""
         return math.exp(self.mu + z * self.sigma)
 
     @classmethod
-    def fit(cls, durations: Iterable[float]) -> DurationPrior:
+    def fit(cls, durations: Iterable[float], *, progress: bool = False) -> DurationPrior:
         """Mean and spread of the log-durations within PRIOR_TRIM robust sigmas of their median.
 
         The median and the scaled MAD pick the bulk (one wild task cannot move them); the mean
@@ -67,7 +71,7 @@ class DurationPrior:
         mu = sum(bulk) / len(bulk)
         spread = math.sqrt(sum((x - mu) ** 2 for x in bulk) / (len(bulk) - 1)) if len(bulk) > 1 else rough
         sigma = max(spread, PRIOR_MIN_SIGMA) * math.sqrt(1.0 + 1.0 / len(logs))
-        return cls(mu=mu, sigma=sigma, samples=len(logs))
+        return cls(mu=mu, sigma=sigma, samples=len(logs), progress=progress)
 
 
 def _median(values: list[float]) -> float:
@@ -106,6 +110,7 @@ class DurationPriors:
         self._lock = threading.Lock()
         self._durations: dict[str, list[float]] = {}
         self._unsaved: dict[str, list[float]] = {}
+        self._progress: dict[str, bool] = {}  # in memory only: one completed task tells again
         self._warned = False
         if self.path is not None:
             self._durations = self._loaded(self.path)
@@ -141,9 +146,10 @@ class DurationPriors:
         """The fitted prior of `model`; None with too few durations or too wide a spread."""
         with self._lock:
             kept = list(self._durations.get(model, ()))
+            progress = self._progress.get(model, False)
         if len(kept) < self.min_samples:
             return None
-        fitted = DurationPrior.fit(kept)
+        fitted = DurationPrior.fit(kept, progress=progress)
         return fitted if fitted.sigma <= PRIOR_MAX_SIGMA else None
 
     def prior_for(self, task: Task) -> DurationPrior | None:
@@ -156,6 +162,8 @@ class DurationPriors:
         """Record a completed task: its own timestamps, else `waited` (seconds since it was created)."""
         if task.model is None or task.status is not TaskStatus.COMPLETED:
             return
+        with self._lock:
+            self._progress[task.model] = task.progress is not None
         if task.created is not None and task.updated is not None and task.updated > task.created:
             self.record(task.model, float(task.updated - task.created))
         elif waited is not None:
