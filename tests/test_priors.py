@@ -237,6 +237,35 @@ class TestFile:
             "it is left as it is"
         ]
 
+    def test_a_file_that_cannot_be_written_leaves_the_priors_in_memory(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        (tmp_path / "blocker").write_text("a file where the directory would be", encoding="utf-8")
+        path = tmp_path / "blocker" / "durations.json"
+        with caplog.at_level(logging.WARNING, logger="lemondata_video"):
+            priors = DurationPriors(path)
+            priors.record("sora-2", 100.0)
+            priors.record("sora-2", 110.0)
+        assert priors.durations("sora-2") == [100.0, 110.0]
+        assert len(caplog.messages) == 1  # once, not at every task
+        assert caplog.messages[0].startswith(f"duration priors not read from {path} (starting empty): ")
+
+    def test_a_failed_save_is_retried_at_the_next_task(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        path = tmp_path / "later" / "durations.json"
+        (tmp_path / "later").write_text("not a directory yet", encoding="utf-8")
+        priors = DurationPriors(tmp_path / "other.json")
+        priors.path = path
+        with caplog.at_level(logging.WARNING, logger="lemondata_video"):
+            priors.record("sora-2", 100.0)
+        assert caplog.messages[0].startswith(
+            f"duration priors not saved to {path} (kept in memory, tried again at the next task): "
+        )
+        (tmp_path / "later").unlink()
+        priors.record("sora-2", 110.0)
+        assert json.loads(path.read_text(encoding="utf-8"))["models"] == {"sora-2": [100.0, 110.0]}
+
     def test_threads_of_one_client_lose_nothing(self, tmp_path: Path) -> None:
         priors = DurationPriors(tmp_path / "durations.json", history=1000)
 

@@ -112,6 +112,7 @@ class DurationPriors:
         self._unsaved: dict[str, list[float]] = {}
         self._progress: dict[str, bool] = {}  # in memory only: one completed task tells again
         self._warned = False
+        self._on_disk = self.path is not None  # until the path turns out to hold someone else's file
         if self.path is not None:
             self._durations = self._loaded(self.path)
 
@@ -138,8 +139,10 @@ class DurationPriors:
             kept = self._durations.setdefault(model, [])
             kept.append(float(seconds))
             del kept[: -self.history]
-            if self.path is not None:
-                self._unsaved.setdefault(model, []).append(float(seconds))
+            if self.path is not None and self._on_disk:
+                unsaved = self._unsaved.setdefault(model, [])
+                unsaved.append(float(seconds))
+                del unsaved[: -self.history]
                 self._save(self.path)
 
     def prior(self, model: str) -> DurationPrior | None:
@@ -173,7 +176,11 @@ class DurationPriors:
         try:
             found = _priors_store.load(path)
         except _priors_store.ForeignFileError as exc:
-            self._warn(exc)
+            self._on_disk = False
+            self._warn(f"duration priors stay in memory: {exc}")
+            return {}
+        except OSError as exc:
+            self._warn(f"duration priors not read from {path} (starting empty): {exc}")
             return {}
         return {model: kept[-self.history :] for model, kept in found.items()}
 
@@ -181,16 +188,23 @@ class DurationPriors:
         """Merge the unsaved durations into the file; on failure keep them for the next record."""
         try:
             merged = _priors_store.merge(path, self._unsaved, history=self.history)
-        except (OSError, _priors_store.ForeignFileError) as exc:
-            self._warn(exc)
+        except _priors_store.ForeignFileError as exc:
+            self._on_disk = False
+            self._warn(f"duration priors stay in memory: {exc}")
+            return
+        except OSError as exc:
+            self._warn(
+                f"duration priors not saved to {path} (kept in memory, tried again at the next task): {exc}"
+            )
             return
         self._unsaved.clear()
         self._durations = dict(merged)
 
-    def _warn(self, error: Exception) -> None:
+    def _warn(self, message: str) -> None:
+        """Once per DurationPriors: a cache that cannot be written is no reason to fail a wait."""
         if not self._warned:
             self._warned = True
-            logger.warning("duration priors stay in memory: %s", error)
+            logger.warning("%s", message)
 
 
 PriorsOption = bool | DurationPriors | str | os.PathLike[str] | None
