@@ -6,11 +6,13 @@ the start of a wait on a freshly created task to the poll that saw it completed)
 model has PRIOR_MIN_SAMPLES, `prior_for` fits a log-normal to its last PRIOR_HISTORY
 durations with a trimmed estimate (mean and spread of the logs within PRIOR_TRIM robust
 sigmas of their median, so one task that took ten times as long moves nothing) and
-`_polling.PollSchedule` polls around it.
-A model spread wider than PRIOR_MAX_SIGMA is not regular enough to gain from a prior and
-keeps the generic curve. One DurationPriors is shared by every wait of a client (and may be
-shared by several clients); it is thread-safe. With a `path` it is also kept in a small JSON
-file that concurrent processes merge into (`_priors_store`), off by default.
+`_polling.PollSchedule` polls around it. A model spread wider than PRIOR_MAX_SIGMA is not
+regular enough to gain from a prior and keeps the generic curve. One DurationPriors is
+shared by every wait of a client (and may be shared by several clients); it is thread-safe.
+With a `path` it is also kept in a small JSON file that concurrent processes merge into
+(`_priors_store`), off by default; the file is merged at every completed wait, synchronously
+(a few kB: an async wait holds its event loop for that write), and whether a model reports
+progress is kept in memory only.
 """
 
 from __future__ import annotations
