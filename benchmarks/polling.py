@@ -10,6 +10,12 @@ client holds the completed task; its polls are the GETs the emulator saw while i
 The baselines are what a user writes with httpx alone: sleep a fixed interval, GET the
 task, repeat until it is terminal (every 5 s, as the service's documentation advises, and
 every 1 s). Progress reports change nothing for them, so they run once.
+
+The mixed run (`mixed`, issue 16) interleaves models whose durations are log-normal with
+medians MIXED_MEDIANS (sigma MIXED_SIGMA, seeded per model), one task of each model in
+turn, on one client: the façade learns each model's durations (`_priors`) as the run goes.
+Its figures are after a warm-up of WARM_UP tasks per model (the whole run in the note),
+each against the fixed loops on the same tasks.
 """
 
 from __future__ import annotations
@@ -54,7 +60,20 @@ Waiter = Callable[[Emulator, dict[str, Any]], None]  # waits for the created tas
 
 def measure(waiter_factory: Callable[[Emulator], Waiter], *, count: int, progress: bool) -> Outcome:
     """Create `count` tasks one after another and wait for each with the waiter; average the cost."""
-    pending = iter(durations(count))
+    return outcome(run_tasks(waiter_factory, [("sora-2", d) for d in durations(count)], progress=progress))
+
+
+def outcome(costs: list[tuple[int, float]]) -> Outcome:
+    """Mean polls, mean and max lag of (polls, lag) per task."""
+    lags = [lag for _, lag in costs]
+    return Outcome(sum(p for p, _ in costs) / len(costs), sum(lags) / len(lags), max(lags))
+
+
+def run_tasks(
+    waiter_factory: Callable[[Emulator], Waiter], jobs: list[tuple[str, float]], *, progress: bool
+) -> list[tuple[int, float]]:
+    """Create a task per (model, duration), one after another, and wait for each; (polls, lag) of each."""
+    pending = iter([seconds for _, seconds in jobs])
     emu = Emulator(
         clock=ManualClock(),
         task_seconds=lambda _model: next(pending),
@@ -62,23 +81,20 @@ def measure(waiter_factory: Callable[[Emulator], Waiter], *, count: int, progres
         report_progress=progress,
         rate_limit=10**9,
     )
-    polls: list[int] = []
-    lags: list[float] = []
+    costs: list[tuple[int, float]] = []
     with emu, httpx.Client(base_url=emu.base_url, headers=auth(emu)) as api:
         wait = waiter_factory(emu)
-        for _ in range(count):
-            created = api.post("/v1/videos/generations", json={"prompt": "bench", "model": "sora-2"}).json()
-            task_id = created["task_id"]
+        for model, _ in jobs:
+            created = api.post("/v1/videos/generations", json={"prompt": "bench", "model": model}).json()
             before = emu.stats.requests[POLL_ROUTE]
             wait(emu, created)
-            stored = emu.ctx.store.get(task_id)
+            stored = emu.ctx.store.get(created["task_id"])
             assert stored is not None
-            lags.append(emu.clock.now() - stored.finished)
-            polls.append(emu.stats.requests[POLL_ROUTE] - before)
-    if min(lags) < 0:
-        msg = f"a waiter returned {-min(lags):.1f} s before its task finished"
+            costs.append((emu.stats.requests[POLL_ROUTE] - before, emu.clock.now() - stored.finished))
+    if min(lag for _, lag in costs) < 0:
+        msg = f"a waiter returned {-min(lag for _, lag in costs):.1f} s before its task finished"
         raise RuntimeError(msg)
-    return Outcome(sum(polls) / count, sum(lags) / count, max(lags))
+    return costs
 
 
 def auth(emu: Emulator) -> dict[str, str]:
@@ -122,6 +138,8 @@ def facade_wait(emu: Emulator) -> Waiter:
 
 
 def run(*, count: int) -> list[Figure]:
+    from . import polling_mixed  # noqa: PLC0415  (it builds on this module)
+
     five = measure(fixed_loop(5.0), count=count, progress=True)
     one = measure(fixed_loop(1.0), count=count, progress=True)
     figures = []
@@ -153,4 +171,4 @@ def run(*, count: int) -> list[Figure]:
                 note=f"max lag {ours.max_lag:.1f} s (5 s loop: {five.max_lag:.1f} s)",
             ),
         ]
-    return figures
+    return figures + polling_mixed.run(count=count)

@@ -27,7 +27,7 @@ def test_all_names_resolve() -> None:
 def test_every_public_name_is_exported() -> None:
     """Public classes defined by the private modules are re-exported (helpers stay private)."""
     exported = set(lemondata_video.__all__)
-    for module_name in ("_exceptions", "_task", "_client", "_async_client", "_ratelimit"):
+    for module_name in ("_exceptions", "_task", "_client", "_async_client", "_ratelimit", "_priors"):
         module = importlib.import_module(f"lemondata_video.{module_name}")
         for name, value in vars(module).items():
             if isinstance(value, type) and value.__module__ == module.__name__ and not name.startswith("_"):

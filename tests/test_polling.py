@@ -1,4 +1,4 @@
-"""The poll schedule: its shape, its use of progress, and a 1,000-task simulation against a 5 s loop."""
+"""The poll schedule: its shape, its use of progress and of priors, simulations against a 5 s loop."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from lemondata_video._polling import (
     predicted_remaining,
     steady_interval,
 )
+from lemondata_video._priors import DurationPrior
 
 LOW, HIGH = 20.0, 600.0
 
@@ -26,9 +27,11 @@ def durations(count: int, seed: int) -> list[float]:
     return [math.exp(rng.uniform(math.log(LOW), math.log(HIGH))) for _ in range(count)]
 
 
-def simulate(duration: float, *, progress: bool, rng: random.Random) -> tuple[int, float]:
+def simulate(
+    duration: float, *, progress: bool, rng: random.Random, prior: DurationPrior | None = None
+) -> tuple[int, float]:
     """Polls and detection lag of one task whose progress (if reported) rises linearly to 100."""
-    schedule = PollSchedule(rng=rng)
+    schedule = PollSchedule(rng=rng, prior=prior)
     now, polls = 0.0, 0
     while True:
         now += schedule.next_delay(now)
@@ -162,3 +165,38 @@ class TestSchedule:
         schedule.observe(10.0, None)
         schedule.observe(20.0, 100.0)
         assert schedule.samples == []
+
+
+MEDIANS = (30.0, 60.0, 120.0, 240.0, 480.0)
+
+
+def compare_with_prior(*, progress: bool, seed: int, sigma: float = 0.25) -> tuple[float, float]:
+    """(polls, lag) over the 5 s loop's on 200 log-normal tasks per model, each model's prior known."""
+    rng = random.Random(seed)
+    ours: list[tuple[int, float]] = []
+    base: list[tuple[int, float]] = []
+    for median in MEDIANS:
+        prior = DurationPrior(mu=math.log(median), sigma=sigma, samples=64, progress=progress)
+        for _ in range(200):
+            duration = rng.lognormvariate(prior.mu, sigma)
+            ours.append(simulate(duration, progress=progress, rng=rng, prior=prior))
+            base.append(fixed_loop(duration))
+    polls = sum(p for p, _ in ours) / sum(p for p, _ in base)
+    lag = sum(lag for _, lag in ours) / sum(lag for _, lag in base)
+    return polls, lag
+
+
+class TestPriorSimulation:
+    """Each model's durations known (log-normal, sigma 0.25, medians 30-480 s), as after a warm-up."""
+
+    @pytest.mark.parametrize("seed", [1, 6, 11])
+    def test_without_progress_under_0_38_of_the_polls_near_its_lag(self, seed: int) -> None:
+        polls, lag = compare_with_prior(progress=False, seed=seed)
+        assert polls <= 0.38
+        assert lag <= 1.1
+
+    @pytest.mark.parametrize("seed", [1, 6, 11])
+    def test_with_progress_a_seventh_of_the_polls_at_half_the_lag(self, seed: int) -> None:
+        polls, lag = compare_with_prior(progress=True, seed=seed)
+        assert polls <= 0.15
+        assert lag <= 0.5

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from ._capabilities import ModelInfo
     from ._client import VideoClient
     from ._generate_many import GenerateResult
+    from ._priors import DurationPrior, DurationPriors
     from ._ratelimit import Budget, RequestBudget
     from ._redis_budget import RedisBudget
 
@@ -56,6 +57,8 @@ _LAZY = {
     "AsyncVideoClient": "._async_client",
     "Budget": "._ratelimit",
     "GenerateResult": "._generate_many",
+    "DurationPrior": "._priors",
+    "DurationPriors": "._priors",
     "ModelInfo": "._capabilities",
     "RedisBudget": "._redis_budget",
     "RequestBudget": "._ratelimit",
@@ -75,6 +78,8 @@ __all__ = [
     "ConflictError",
     "DownloadError",
     "DownloadExistsError",
+    "DurationPrior",
+    "DurationPriors",
     "GenerateResult",
     "InsufficientBalanceError",
     "InvalidFieldError",

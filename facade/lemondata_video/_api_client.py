@@ -24,6 +24,7 @@ from . import _synchronization as _sync
 from ._body import check_json
 from ._config import mask_key, resolve_api_key, resolve_base_url, resolve_proxy, setup_logging
 from ._constants import DEFAULT_CATALOG_TTL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_CONNECTIONS
+from ._priors import PriorsOption, priors_of
 from ._ratelimit import Budget, budget_of
 from ._retry import log_retry, retry_delay, should_retry
 
@@ -47,7 +48,9 @@ class APIClient:
     (requests per minute, or a RequestBudget or RedisBudget shared by several clients) paces
     every request to the API, retries and polls included.
     `allow_unknown_models` and `catalog_ttl` (how long the live model catalog is kept; 0
-    turns live checks off) are for the video methods of the subclasses.
+    turns live checks off) are for the video methods of the subclasses. `duration_priors`
+    (True: in memory; a path or a DurationPriors, which may keep them in a file; False: off)
+    learns how long each model's tasks take so that `wait` polls less (`_priors`).
     """
 
     def __init__(
@@ -63,6 +66,7 @@ class APIClient:
         rate_limit: float | Budget | None = None,
         catalog_ttl: float = DEFAULT_CATALOG_TTL,
         proxy: str | httpx.URL | httpx.Proxy | None = None,
+        duration_priors: PriorsOption = True,
     ) -> None:
         setup_logging()  # LEMONDATA_LOG=info|debug: the SDK's logs on stderr
         key = resolve_api_key(api_key)
@@ -86,6 +90,7 @@ class APIClient:
         self._files = file_http_client or _transports.file_http(timeout, proxied)
         self._sleep: Callable[[float], None] = _sync.sleep
         self._rng = random.Random()
+        self.duration_priors = priors_of(duration_priors)
         self._warned: set[str] = set()
         self._in_flight = _sync.semaphore(MAX_CONNECTIONS)
 

@@ -23,6 +23,7 @@ from . import _synchronization as _sync
 from ._body import check_json
 from ._config import mask_key, resolve_api_key, resolve_base_url, resolve_proxy, setup_logging
 from ._constants import DEFAULT_CATALOG_TTL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_CONNECTIONS
+from ._priors import PriorsOption, priors_of
 from ._ratelimit import Budget, budget_of
 from ._retry import log_retry, retry_delay, should_retry
 
@@ -46,7 +47,9 @@ class AsyncAPIClient:
     (requests per minute, or a RequestBudget or RedisBudget shared by several clients) paces
     every request to the API, retries and polls included.
     `allow_unknown_models` and `catalog_ttl` (how long the live model catalog is kept; 0
-    turns live checks off) are for the video methods of the subclasses.
+    turns live checks off) are for the video methods of the subclasses. `duration_priors`
+    (True: in memory; a path or a DurationPriors, which may keep them in a file; False: off)
+    learns how long each model's tasks take so that `wait` polls less (`_priors`).
     """
 
     def __init__(
@@ -62,6 +65,7 @@ class AsyncAPIClient:
         rate_limit: float | Budget | None = None,
         catalog_ttl: float = DEFAULT_CATALOG_TTL,
         proxy: str | httpx.URL | httpx.Proxy | None = None,
+        duration_priors: PriorsOption = True,
     ) -> None:
         setup_logging()  # LEMONDATA_LOG=info|debug: the SDK's logs on stderr
         key = resolve_api_key(api_key)
@@ -85,6 +89,7 @@ class AsyncAPIClient:
         self._files = file_http_client or _async_transports.async_file_http(timeout, proxied)
         self._sleep: Callable[[float], Awaitable[None]] = _sync.async_sleep
         self._rng = random.Random()
+        self.duration_priors = priors_of(duration_priors)
         self._warned: set[str] = set()
         self._in_flight = _sync.async_semaphore(MAX_CONNECTIONS)
 

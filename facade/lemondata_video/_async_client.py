@@ -61,7 +61,10 @@ class AsyncVideoClient(AsyncTaskClient):
         the deadline first cancels the task, unless the model matrix says its model cannot be
         cancelled; the WaitTimeoutError's message and `cancelled` say how that went.
         """
-        state = WaitState(task, timeout=timeout, clock=clock, on_update=on_update, rng=self._rng)
+        priors = self.duration_priors
+        state = WaitState(
+            task, timeout=timeout, clock=clock, on_update=on_update, rng=self._rng, priors=priors
+        )
         try:
             return await self._wait(state, sleep)
         except WaitTimeoutError:

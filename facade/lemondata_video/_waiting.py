@@ -21,6 +21,7 @@ from ._exceptions import (
     ended_error,
 )
 from ._polling import PollSchedule
+from ._priors import DurationPriors
 from ._task import Task, TaskStatus
 from ._task_routes import task_id_of
 
@@ -42,6 +43,7 @@ class WaitState:
         clock: Callable[[], float],
         on_update: Callable[[Task], None] | None,
         rng: random.Random,
+        priors: DurationPriors | None = None,
     ) -> None:
         self.task_id = task_id_of(task)
         self.last: Task | None = task if isinstance(task, Task) else None
@@ -50,7 +52,11 @@ class WaitState:
         self.clock = clock
         self.start = clock()
         self.on_update = on_update
-        self.schedule = PollSchedule(rng=rng)
+        # The model's learned durations shape the schedule of a task just created, and learn from it.
+        self.priors = priors
+        self.fresh = self.last is not None and self.last.status is TaskStatus.PENDING
+        prior = priors.prior_for(self.last) if priors is not None and self.last is not None else None
+        self.schedule = PollSchedule(rng=rng, prior=prior)
         self.retry_after: float | None = None
         self.failure: LemonDataError | None = None  # the last poll's transient error, logged with the delay
         if self.last is not None:
@@ -80,7 +86,10 @@ class WaitState:
             self.on_update(task)
         if task.status is TaskStatus.FAILED:
             raise self._ended(task)
-        return task.status is TaskStatus.COMPLETED
+        done = task.status is TaskStatus.COMPLETED
+        if done and self.priors is not None and before is not None and not before.done:
+            self.priors.learn(task, waited=self.clock() - self.start if self.fresh else None)
+        return done
 
     def failed(self, error: LemonDataError) -> None:
         """A poll failed: keep waiting on transient errors, re-raise the rest."""
