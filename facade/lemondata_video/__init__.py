@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ._async_client import AsyncVideoClient
     from ._capabilities import ModelInfo
     from ._client import VideoClient
+    from ._rate_feedback import RateSignal
     from ._ratelimit import Budget, RequestBudget
     from ._redis_budget import RedisBudget
 
@@ -54,6 +55,7 @@ _LAZY = {
     "AsyncVideoClient": "._async_client",
     "Budget": "._ratelimit",
     "ModelInfo": "._capabilities",
+    "RateSignal": "._rate_feedback",
     "RedisBudget": "._redis_budget",
     "RequestBudget": "._ratelimit",
     "VideoClient": "._client",
@@ -80,6 +82,7 @@ __all__ = [
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateSignal",
     "RedisBudget",
     "RequestBudget",
     "RequestValidationError",

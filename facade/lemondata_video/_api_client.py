@@ -24,6 +24,7 @@ from . import _synchronization as _sync
 from ._body import check_json
 from ._config import logger, mask_key, resolve_api_key, resolve_base_url
 from ._constants import DEFAULT_CATALOG_TTL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_CONNECTIONS
+from ._rate_feedback import feedback_of
 from ._ratelimit import Budget, budget_of
 from ._retry import retry_delay, should_retry
 
@@ -73,6 +74,7 @@ class APIClient:
         self._secret = key
         self._masked = mask_key(key)
         self._budget = budget_of(rate_limit)
+        self._feedback = feedback_of(self._budget)  # a budget told of every answer, if it listens
         self._http = _transports.api_http(http_client, key=key, base_url=self.base_url, timeout=timeout)
         self._owns_files = file_http_client is None
         self._files = file_http_client or _transports.file_http(timeout)
@@ -137,6 +139,8 @@ class APIClient:
             except httpx.HTTPError as exc:
                 error = _error_map.failure(exc, secret=self._secret)
             else:
+                if self._feedback is not None:
+                    self._feedback(response)
                 if response.is_success:
                     return response
                 error = _error_map.failure(response, secret=self._secret)
