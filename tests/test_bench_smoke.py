@@ -20,8 +20,13 @@ FIGURE_KEYS = [
     "polling.without_progress.polls",
     "polling.without_progress.lag",
     "scale.429s",
+    "scale.requests_per_task",
     "scale.rss",
     "scale.cpu",
+    "scale.contended.429s",
+    "scale.contended.requests_per_task",
+    "scale.contended.rss",
+    "scale.contended.cpu",
     "import",
     "import.async",
     "import.package",
@@ -66,6 +71,6 @@ def test_unknown_benchmark_is_a_usage_error() -> None:
         check=False,
     )
     assert done.returncode == 2
-    names = "overhead, polling, scale, import, download, video"
+    names = "overhead, polling, scale, scale.contended, import, download, video"
     assert f"no benchmark named polls; choose from {names}" in done.stderr
     assert "figure " not in done.stdout

@@ -191,7 +191,7 @@ class RequestBudget:
             due = slot + self._shift
             if now < due - EPSILON:
                 return self._hold(slot, ticket, due - now)
-            gate, first = self._gate(), self._first_held()
+            gate, first = self._gate(now), self._first_held()
             if now < gate - EPSILON or (first is not None and first < (slot, ticket)):
                 self._hold(slot, ticket, 0.0)
                 # The first caller held goes at the gate; everyone booked later moves out with it.
@@ -199,7 +199,7 @@ class RequestBudget:
                 self._shift = max(self._shift, max(gate, now) - start)
                 return max(slot + self._shift - now, EPSILON)
             self._holding.discard(ticket)
-            self._sent_next = max(self._sent_next, now) + self._pace(now)
+            self._sent_next = self._next_send(now)
             if self._sent is not None:
                 self._sent.append(now)
             return 0.0
@@ -221,18 +221,20 @@ class RequestBudget:
         with self._lock:
             self._holding.discard(ticket)
 
-    def _gate(self) -> float:
-        """The earliest time of the next actual send."""
-        gate = max(self._sent_next - self._sent_tolerance, self._hold_until)
+    def _gate(self, now: float) -> float:
+        """The earliest time of the next actual send (no slot caught up while the rest is spread)."""
+        tolerance = self._tolerance if now < self._spread[0] else self._sent_tolerance
+        gate = max(self._sent_next - tolerance, self._hold_until)
         if self._sent is not None and len(self._sent) == self._sent.maxlen:
             gate = max(gate, self._sent[0] + SECONDS_PER_MINUTE)
         return gate
 
-    def _pace(self, now: float) -> float:
-        """Seconds between actual sends now: the interval, longer after a 429 or when little remains."""
+    def _next_send(self, now: float) -> float:
+        """When the send after one at `now` is due: an interval on, longer after a 429 or when little
+        remains (but no later than the service's reset, when its next window opens)."""
         until, spread = self._spread
-        pace = self.interval / self._backoff.factor(now)
-        return max(pace, spread) if now < until else pace
+        after = max(self._sent_next, now) + self.interval / self._backoff.factor(now)
+        return max(after, min(now + spread, until)) if now < until else after
 
     def __repr__(self) -> str:
         return f"RequestBudget(per_minute={self.per_minute:g})"
