@@ -43,7 +43,8 @@ class APIClient:
     transport, default headers, timeouts and hooks; it is not changed (several clients may
     share it) and is left open on close. `file_http_client` fetches results from the file
     host and never carries the key. `rate_limit` (requests per minute, or a RequestBudget or
-    RedisBudget shared by several clients) paces every request to the API, retries and polls included.
+    RedisBudget shared by several clients) paces every request to the API, retries and polls included;
+    a budget with a `feedback()` method is told what every answer says of the service's budget.
     `allow_unknown_models` and `catalog_ttl` (how long the live model catalog is kept; 0
     turns live checks off) are for the video methods of the subclasses.
     """
