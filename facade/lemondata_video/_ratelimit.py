@@ -49,8 +49,8 @@ DEFAULT_BURST: Final = 1
 LATE_CATCH_UP_SLOTS: Final = 1
 # A 429 that gives neither Retry-After nor a reset holds everyone this long.
 DEFAULT_RATE_LIMITED_PAUSE: Final = 1.0
-# Float noise below which a caller counts as on time.
-EPSILON: Final = 1e-9
+# A caller this close to its time (float noise, a timer fired a hair early) counts as on time.
+EPSILON: Final = 1e-6
 # The record of the last minute's sends is kept for budgets up to this many requests a minute.
 MAX_RECORDED_SENDS: Final = 100_000
 
