@@ -11,6 +11,7 @@ import asyncio
 import email.utils
 import heapq
 import itertools
+import random
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,8 +28,10 @@ GIVE_UP_AT = 100_000.0
 class VirtualTime:
     """Simulated time for coroutines: `asleep` parks the caller until the clock reaches its deadline."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, lateness: float = 0.0) -> None:
         self.now = 0.0
+        self._late = random.Random(1)
+        self._lateness = lateness  # each sleeper wakes up to this many seconds late (seeded)
         self._timers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
         self._stalls: list[tuple[float, float]] = []
@@ -38,7 +41,8 @@ class VirtualTime:
 
     async def asleep(self, seconds: float) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._timers, (self.now + seconds, next(self._order), future))
+        late = self._late.uniform(0.0, self._lateness) if self._lateness else 0.0
+        heapq.heappush(self._timers, (self.now + seconds + late, next(self._order), future))
         await future
 
     def stall(self, at: float, seconds: float) -> None:
@@ -140,6 +144,12 @@ class TestStall:
 
         asyncio.run(main())
         assert order == list(range(30))
+
+    def test_callers_waking_at_random_lateness_never_exceed_the_rate_in_any_minute(self) -> None:
+        time = VirtualTime(lateness=0.9)
+        sent = run(300, virtual_budget(60, time), time)
+        assert len(sent) == 300
+        assert most_in_any_window(sent, 60.0) <= 60
 
     def test_a_caller_cancelled_while_held_back_does_not_block_the_others(self) -> None:
         time = VirtualTime()
