@@ -25,8 +25,6 @@ FIGURE_KEYS = [
     "scale.cpu",
     "scale.contended.429s",
     "scale.contended.requests_per_task",
-    "scale.contended.rss",
-    "scale.contended.cpu",
     "import",
     "import.async",
     "import.package",
