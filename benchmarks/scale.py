@@ -4,20 +4,31 @@ The emulator runs in its own process on ``RealClock(time_scale=S)``, with the se
 budget (1,000 requests per emulated minute per key) and task durations log-uniform in
 20-600 emulated seconds. The client runs in another process: one ``AsyncVideoClient``
 creates every task and waits on all of them at once, its ``wait`` on a clock and sleep
-scaled by the same S, and its budget given as ``rate_limit = 950 * S`` requests per real
-minute: 95% of the service's 1,000 per emulated minute (see CLIENT_RPM). Figures: the 429s
-the emulator answered, the client's peak RSS, and its CPU per request against raw httpx
-sending the same mix of requests (the creates, then polls round-robin) at the same pace, in
-a second client process against the same emulator with another key.
+scaled by the same S, and so is its budget: a ``RequestBudget`` of 950 requests per emulated
+minute (95% of the service's 1,000, see CLIENT_RPM) on the scaled clock, so the Retry-After and
+X-RateLimit-Reset seconds the emulator answers mean the same to both. Figures: the 429s the
+emulator answered, requests per completed task (the floor is 2: one create, one poll), the
+client's peak RSS, and its CPU per request against raw httpx sending the same mix of requests
+(the creates, then polls round-robin) at the same pace, in a second client process against the
+same emulator with another key.
+
+``scale.contended`` (``hogs=2``) runs the same with two CPU-bound processes (busy loops, started
+before the emulator and killed after the run) competing for the cores, so the client's event
+loop falls behind its booked slots: the case a budget must survive without bunching late
+requests into the service's next window. Its figures are the 429s and requests per task
+(no raw httpx baseline: CPU and memory under the hogs say nothing of the client).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -36,6 +47,10 @@ CREATE_ROUTE = "POST /v1/videos/generations"
 POLL_ROUTE = "GET /v1/tasks/{task_id}"
 WAIT_TIMEOUT_EMULATED = 24 * 3600.0
 CONNECTIONS = 100
+# One create and one poll: what a task costs when its first poll finds it done.
+REQUESTS_PER_TASK_FLOOR = 2.0
+REQUESTS_PER_TASK_TARGET = 3.0
+HOG_CODE = "while True: pass"
 
 
 async def facade_run(opts: dict[str, Any]) -> dict[str, float]:
@@ -49,9 +64,10 @@ async def facade_run(opts: dict[str, Any]) -> dict[str, float]:
     async def sleep(seconds: float) -> None:
         await asyncio.sleep(seconds / scale)
 
-    client = AsyncVideoClient(
-        api_key=opts["api_key"], base_url=opts["base_url"], rate_limit=CLIENT_RPM * scale
-    )
+    from lemondata_video import RequestBudget  # noqa: PLC0415
+
+    budget = RequestBudget(CLIENT_RPM, clock=clock, asleep=sleep)
+    client = AsyncVideoClient(api_key=opts["api_key"], base_url=opts["base_url"], rate_limit=budget)
 
     async def one() -> str:
         task = await client.create("a lemon, rolling", model="sora-2")
@@ -119,7 +135,21 @@ def worker(how: str, opts: dict[str, Any]) -> dict[str, float]:
     return {**result, "gc": timer.seconds, "peak_rss_mb": peak_rss_mb()}
 
 
-def run(*, tasks: int, time_scale: float) -> list[Figure]:
+@contextlib.contextmanager
+def cpu_hogs(count: int) -> Iterator[None]:
+    """`count` busy-loop processes competing for the cores while the block runs; killed after it."""
+    hogs = [subprocess.Popen([sys.executable, "-c", HOG_CODE]) for _ in range(count)]  # noqa: S603
+    try:
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+        for hog in hogs:
+            hog.wait()
+
+
+def measure(*, tasks: int, time_scale: float, baseline: bool = True) -> dict[str, Any]:
+    """Run the façade client, then (with `baseline`) raw httpx, against one emulator; results and stats."""
     # Not at the top: the client worker imports this module, and its RSS must not include the emulator's.
     from .emulator_proc import EmulatorProcess  # noqa: PLC0415
 
@@ -133,31 +163,60 @@ def run(*, tasks: int, time_scale: float) -> list[Figure]:
         common = {"base_url": emu.base_url, "time_scale": time_scale, "tasks": tasks}
         ours = run_worker("scale", "facade", json.dumps({**common, "api_key": emu.api_keys[0]}))
         seen = emu.stats()
-        creates, polls = seen["requests"].get(CREATE_ROUTE, 0), seen["requests"].get(POLL_ROUTE, 0)
-        requests = sum(seen["requests"].values())
-        raw_options = {**common, "api_key": emu.api_keys[1], "polls": polls}
+        if not baseline:
+            return {"ours": ours, "seen": seen}
+        raw_options = {**common, "api_key": emu.api_keys[1], "polls": seen["requests"].get(POLL_ROUTE, 0)}
         theirs = run_worker("scale", "raw", json.dumps(raw_options))
         after = emu.stats()
+    return {"ours": ours, "theirs": theirs, "seen": seen, "after": after}
+
+
+def run(*, tasks: int, time_scale: float, hogs: int = 0) -> list[Figure]:
+    # Under the hogs the raw httpx baseline is skipped: CPU per request means nothing there (and the
+    # starved raw client outlived the worker timeout in a 10,000-task run); its figures are the 429s.
+    with cpu_hogs(hogs):
+        measured = measure(tasks=tasks, time_scale=time_scale, baseline=not hogs)
+    ours, seen = measured["ours"], measured["seen"]
+    prefix = "scale.contended" if hogs else "scale"
+    creates, polls = seen["requests"].get(CREATE_ROUTE, 0), seen["requests"].get(POLL_ROUTE, 0)
+    requests = sum(seen["requests"].values())
     refused = seen["rate_limited"]
-    raw_requests = sum(after["requests"].values()) - requests
     minutes = ours["seconds"] * time_scale / 60
+    completed = int(ours["completed"])
+    hogged = f", {hogs} CPU hogs" if hogs else ""
     note = (
-        f"{tasks} tasks, time scale {time_scale:g}: {creates} creates + {polls} polls in "
+        f"{tasks} tasks, time scale {time_scale:g}{hogged}: {creates} creates + {polls} polls in "
         f"{ours['seconds']:.0f} s ({minutes:.1f} emulated min, {requests / minutes:.0f}/min); "
-        f"{int(ours['completed'])} completed"
+        f"{completed} completed"
     )
-    return [
+    figures = [
         Figure(
-            key="scale.429s",
+            key=f"{prefix}.429s",
             label="429 answers",
-            value=seen["rate_limited"],
+            value=refused,
             baseline=None,
             unit="",
             target=0,
             note=note,
         ),
         Figure(
-            key="scale.rss",
+            key=f"{prefix}.requests_per_task",
+            label="requests per completed task",
+            value=requests / max(completed, 1),
+            baseline=None,
+            unit="",
+            target=REQUESTS_PER_TASK_TARGET,
+            note=f"floor {REQUESTS_PER_TASK_FLOOR:g} (one create, one poll); {requests} requests",
+        ),
+    ]
+    if hogs:
+        return figures
+    theirs, after = measured["theirs"], measured["after"]
+    raw_requests = sum(after["requests"].values()) - requests
+    return [
+        *figures,
+        Figure(
+            key=f"{prefix}.rss",
             label="client peak RSS",
             value=ours["peak_rss_mb"],
             baseline=None,
@@ -166,7 +225,7 @@ def run(*, tasks: int, time_scale: float) -> list[Figure]:
             note=f"raw httpx client: {theirs['peak_rss_mb']:.0f} MB",
         ),
         Figure(
-            key="scale.cpu",
+            key=f"{prefix}.cpu",
             label="client CPU per request",
             value=1e6 * ours["cpu"] / requests,
             baseline=1e6 * theirs["cpu"] / raw_requests,

@@ -24,8 +24,11 @@ FIGURE_KEYS = [
     "polling.mixed.without_progress.polls",
     "polling.mixed.without_progress.lag",
     "scale.429s",
+    "scale.requests_per_task",
     "scale.rss",
     "scale.cpu",
+    "scale.contended.429s",
+    "scale.contended.requests_per_task",
     "import",
     "import.async",
     "import.package",
@@ -70,6 +73,6 @@ def test_unknown_benchmark_is_a_usage_error() -> None:
         check=False,
     )
     assert done.returncode == 2
-    names = "overhead, polling, scale, import, download, video"
+    names = "overhead, polling, scale, scale.contended, import, download, video"
     assert f"no benchmark named polls; choose from {names}" in done.stderr
     assert "figure " not in done.stdout

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from ._client import VideoClient
     from ._generate_many import GenerateResult
     from ._priors import DurationPrior, DurationPriors
+    from ._rate_feedback import RateSignal
     from ._ratelimit import Budget, RequestBudget
     from ._redis_budget import RedisBudget
 
@@ -60,6 +61,7 @@ _LAZY = {
     "DurationPrior": "._priors",
     "DurationPriors": "._priors",
     "ModelInfo": "._capabilities",
+    "RateSignal": "._rate_feedback",
     "RedisBudget": "._redis_budget",
     "RequestBudget": "._ratelimit",
     "VideoClient": "._client",
@@ -89,6 +91,7 @@ __all__ = [
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateSignal",
     "RedisBudget",
     "RequestBudget",
     "RequestValidationError",

@@ -24,6 +24,7 @@ from ._body import check_json
 from ._config import mask_key, resolve_api_key, resolve_base_url, resolve_proxy, setup_logging
 from ._constants import DEFAULT_CATALOG_TTL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_CONNECTIONS
 from ._priors import PriorsOption, priors_of
+from ._rate_feedback import feedback_of
 from ._ratelimit import Budget, budget_of
 from ._retry import log_retry, retry_delay, should_retry
 
@@ -45,7 +46,8 @@ class AsyncAPIClient:
     `file_http_client` too, or downloads go direct. `proxy` (an http(s) or socks5 URL) is the
     simpler way: the API's requests and the downloads both go through it. `rate_limit`
     (requests per minute, or a RequestBudget or RedisBudget shared by several clients) paces
-    every request to the API, retries and polls included.
+    every request to the API, retries and polls included; a budget with a `feedback()` method is
+    told what every answer says of the service's budget.
     `allow_unknown_models` and `catalog_ttl` (how long the live model catalog is kept; 0
     turns live checks off) are for the video methods of the subclasses. `duration_priors`
     (True: in memory; a path or a DurationPriors, which may keep them in a file; False: off)
@@ -82,6 +84,7 @@ class AsyncAPIClient:
         self._secret = key
         self._masked = mask_key(key)
         self._budget = budget_of(rate_limit)
+        self._feedback = feedback_of(self._budget)  # a budget told of every answer, if it listens
         self._http = _async_transports.async_api_http(
             http_client, key=key, base_url=self.base_url, timeout=timeout, proxy=proxied
         )
@@ -149,6 +152,8 @@ class AsyncAPIClient:
             except httpx.HTTPError as exc:
                 error = _error_map.failure(exc, secret=self._secret)
             else:
+                if self._feedback is not None:
+                    self._feedback(response)
                 if response.is_success:
                     return response
                 error = _error_map.failure(response, secret=self._secret)

@@ -1,7 +1,13 @@
-"""Per-key request budget in fixed one-minute windows of the emulator clock, with the X-RateLimit headers."""
+"""Per-key request budget in fixed one-minute windows of the emulator clock, with the X-RateLimit headers.
+
+Every API answer carries `Date` on the emulator's clock (uvicorn's own, on the wall clock, is
+turned off): X-RateLimit-Reset is a Unix time of that clock, and a client reads the one against
+the other, as it would against a real server's Date, when the emulator runs scaled or manual time.
+"""
 
 from __future__ import annotations
 
+import email.utils
 import math
 import threading
 from dataclasses import dataclass
@@ -22,6 +28,7 @@ class Verdict:
     remaining: int
     reset: int
     retry_after: int
+    now: float
 
     def headers(self) -> dict[str, str]:
         """``X-RateLimit-*`` headers, plus ``Retry-After`` when refused."""
@@ -29,6 +36,7 @@ class Verdict:
             "X-RateLimit-Limit": str(self.limit),
             "X-RateLimit-Remaining": str(self.remaining),
             "X-RateLimit-Reset": str(self.reset),
+            "Date": email.utils.formatdate(self.now, usegmt=True),
         }
         if not self.allowed:
             headers["Retry-After"] = str(self.retry_after)
@@ -61,10 +69,10 @@ class RateLimiter:
             self._windows[key] = (start, used)
         reset = start + WINDOW_SECONDS
         retry_after = max(1, math.ceil(reset - now))
-        return Verdict(allowed, self.limit, max(0, self.limit - used), reset, retry_after)
+        return Verdict(allowed, self.limit, max(0, self.limit - used), reset, retry_after, now)
 
     def peek(self) -> Verdict:
         """The headers for a request that spends nothing (an unauthenticated one)."""
         start, now = self._window()
         reset = start + WINDOW_SECONDS
-        return Verdict(True, self.limit, self.limit, reset, max(1, math.ceil(reset - now)))
+        return Verdict(True, self.limit, self.limit, reset, max(1, math.ceil(reset - now)), now)

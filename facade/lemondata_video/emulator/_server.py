@@ -156,7 +156,14 @@ class Emulator:
         apps = (build_api_app(self.ctx), file_host_app(self.ctx))
         self._servers = [
             uvicorn.Server(
-                uvicorn.Config(app, http=protocol, lifespan="off", access_log=False, log_level="error")
+                uvicorn.Config(
+                    app,
+                    http=protocol,
+                    lifespan="off",
+                    access_log=False,
+                    log_level="error",
+                    date_header=False,  # the API's Date is on the emulator's clock (_ratelimit.py)
+                )
             )
             for app in apps
         ]
