@@ -18,6 +18,12 @@ FINGERPRINT_HEX: Final = 16
 
 def check_json(body: Mapping[str, Any]) -> None:
     """InvalidFieldError, before anything is sent, for a field whose value JSON cannot carry."""
+    try:
+        json.dumps(body, allow_nan=False)  # one pass over the whole body; field by field only to name one
+    except (TypeError, ValueError, RecursionError):
+        pass
+    else:
+        return
     for name, value in body.items():
         try:
             json.dumps(value, allow_nan=False)

@@ -23,7 +23,7 @@ from ._error_map import Model, checked, create_failure
 from ._exceptions import LemonDataError
 from ._polling import DEFAULT_WAIT_TIMEOUT
 from ._task import Task
-from ._task_routes import downloadable, route_for, task_body, task_id_of
+from ._task_routes import create_route, downloadable, route_for, task_body, task_id_of
 from ._waiting import WaitState
 
 ProgressCallback = Callable[[int, int | None], None]
@@ -54,12 +54,11 @@ class VideoClient(CatalogClient):
         allow = self.allow_unknown_models if allow_unknown_model is None else allow_unknown_model
         body = self._checked_request(prompt, model=model, operation=operation, fields=fields, allow=allow)
         check_json(body)
-        from lemondata_api.api.videos import create_video_generation  # noqa: PLC0415
-        from lemondata_api.models import VideoGenerationCreated, VideoGenerationRequest  # noqa: PLC0415
+        from lemondata_api.models import VideoGenerationCreated  # noqa: PLC0415
 
-        request = VideoGenerationRequest.from_dict(body)
+        method, url = create_route()
+        built = {"method": method, "url": url, "json": body}
         try:
-            built = create_video_generation._get_kwargs(body=request)
             payload = self._task_call(built, VideoGenerationCreated)
         except LemonDataError as exc:
             raise create_failure(exc, fingerprint=fingerprint(body)) from exc

@@ -3,12 +3,18 @@
 `route_for` follows a task's `poll_url` when it is relative or on the API's origin (never
 sending the key elsewhere), by the generated operation when the URL is one of the two task
 routes, else as a plain GET of that URL.
+
+`create_route` is where the generated create operation sends a create. The body goes out as
+the façade checked it: the generated request model's round trip (`from_dict` then `to_dict`)
+gives back the same JSON for every body `_capabilities.build_request` returns, so it is not
+made per create (tests/contract/test_fast_paths.py holds the two to each other).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Final, Literal
 from urllib.parse import unquote
 
@@ -32,6 +38,16 @@ class Route:
     kind: Literal["task", "legacy", "url"]
     task_id: str
     url: str = ""
+
+
+@cache
+def create_route() -> tuple[str, str]:
+    """The method and URL of the generated create operation (built once, with an empty request model)."""
+    from lemondata_api.api.videos import create_video_generation  # noqa: PLC0415
+    from lemondata_api.models import VideoGenerationRequest  # noqa: PLC0415
+
+    built = create_video_generation._get_kwargs(body=VideoGenerationRequest())
+    return built["method"], built["url"]
 
 
 def task_id_of(task: Task | str) -> str:
