@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
 from typing import Any, Final, Literal
 from urllib.parse import unquote
 
 import httpx
 
 from ._config import logger, origin
-from ._error_map import unexpected
+from ._error_map import Model, checked, unexpected
 from ._exceptions import InvalidFieldError, LemonDataError
 from ._task import Task, TaskStatus
 
@@ -93,6 +94,26 @@ def route_for(task: Task | str, *, base_url: httpx.URL, warned: set[str]) -> Rou
             if match:
                 return Route(kind, unquote(match.group(1)))  # type: ignore[arg-type]
     return Route("url", ident, poll_url)
+
+
+def poll_request(route: Route) -> tuple[str, str]:
+    """The method and URL of a poll: the generated operation's for a task route, else a GET of `route.url`."""
+    if route.kind == "url":
+        return "GET", route.url
+    built = _poll_operations()[route.kind]._get_kwargs(route.task_id)
+    return built["method"], built["url"]
+
+
+@cache
+def _poll_operations() -> dict[str, ModuleType]:
+    from lemondata_api.api.tasks import get_task, get_video_generation_legacy  # noqa: PLC0415
+
+    return {"task": get_task, "legacy": get_video_generation_legacy}
+
+
+def task_answer(response: httpx.Response, expect: type[Model], *, secret: str) -> dict[str, Any]:
+    """The JSON of a successful answer about a task: checked to be `expect`, naming a task id."""
+    return task_body(response, checked(response, expect=expect, secret=secret), secret=secret)
 
 
 def task_body(response: httpx.Response, body: dict[str, Any], *, secret: str) -> dict[str, Any]:
