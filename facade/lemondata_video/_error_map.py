@@ -10,8 +10,8 @@ hold is checked in `_task_routes`.
 generated `from_dict` accepts every JSON object that holds the properties their schema
 requires (no property of theirs is an enum, a date or a required nested object), so a dict
 holding those is taken as it is, without building a model nobody reads (the task answers,
-a poll every few seconds per waiting task). tests/test_error_map.py proves the two paths
-agree on every example of the spec and on every property given every kind of JSON value.
+a poll every few seconds per waiting task). tests/contract/test_fast_paths.py proves the two
+paths agree on every example of the spec and on every property given every kind of JSON value.
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ otherwise raise UnexpectedResponseError saying which of the two it lacks.
 Create bodies: the façade sends a create's checked body without the generated request model's
 round trip (`from_dict` then `to_dict`). For every request example, the body sent is the round
 trip's, to the route the generated operation builds.
+
+Inference: a request naming none of the inputs the spec's inference rules read is given the
+operation the rules give an empty request; on every request example, and on each input alone
+(given or null), the façade infers what the generated rules infer.
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ import httpx
 import lemondata_api.models
 import pytest
 from conftest import BASE, CREATE_URL, Driver
+from lemondata_api import model_matrix
 from lemondata_api.api.videos import create_video_generation
 from lemondata_api.models import VideoGenerationRequest
 from lemondata_video import Task, TaskMayExistError, UnexpectedResponseError
+from lemondata_video._capabilities import INFERENCE_INPUTS, infer_operation
 from lemondata_video._error_map import LENIENT_MODELS, PARSE_ERRORS
 from pytest_httpx import HTTPXMock
 
@@ -151,3 +157,13 @@ def test_create_sends_the_generated_request_models_round_trip(
     assert sent == built["json"]
     assert json.dumps(sent, sort_keys=True) == json.dumps(built["json"], sort_keys=True)
     assert (request.method, str(request.url)) == (built["method"].upper(), BASE + built["url"])
+
+
+def test_inference_agrees_with_the_generated_rules() -> None:
+    bodies: list[dict[str, Any]] = [e.body() for e in request_examples()]
+    bodies += [{}, {"prompt": "a lemon", "model": "sora-2", "duration": 8, "seed": 3, "extra": [1]}]
+    for name in sorted(INFERENCE_INPUTS):
+        bodies += [{name: "https://files.example/a.png"}, {name: None}, {name: ["https://files.example/a"]}]
+    inferred = {json.dumps(body): infer_operation(body) for body in bodies}
+    assert inferred == {json.dumps(body): model_matrix.infer_operation(body) for body in bodies}
+    assert len(set(inferred.values())) > 3
