@@ -14,13 +14,21 @@ from typing import Any, Final
 from ._exceptions import InvalidFieldError
 
 FINGERPRINT_HEX: Final = 16
+# What `json.dumps(value, allow_nan=False)` builds on each call, built once.
+_STRICT_JSON: Final = json.JSONEncoder(allow_nan=False)
 
 
 def check_json(body: Mapping[str, Any]) -> None:
     """InvalidFieldError, before anything is sent, for a field whose value JSON cannot carry."""
+    try:
+        _STRICT_JSON.encode(body)  # one pass over the whole body; field by field only to name the bad one
+    except (TypeError, ValueError, RecursionError):
+        pass
+    else:
+        return
     for name, value in body.items():
         try:
-            json.dumps(value, allow_nan=False)
+            _STRICT_JSON.encode(value)
         except (TypeError, ValueError, RecursionError) as exc:
             msg = f"{name} must be a JSON value (text, number, true/false, list or object), not {value!r:.60}"
             raise InvalidFieldError(msg, param=name) from exc

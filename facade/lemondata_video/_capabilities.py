@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from lemondata_api import model_matrix
@@ -18,6 +19,10 @@ RESERVED_FIELDS = frozenset({"model", "prompt", "operation"})
 # Similarity above which an unknown field name is taken for a typo of a known one.
 FIELD_TYPO_CUTOFF = 0.8
 MODEL_TYPO_CUTOFF = 0.6
+# Every input an inference rule of the spec reads.
+INFERENCE_INPUTS = frozenset(
+    name for _, groups in model_matrix.INFERENCE for group in groups for name in group
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +65,19 @@ def list_models(
 
 
 def infer_operation(fields: Mapping[str, Any]) -> str:
-    """The operation the service infers from the inputs when none is given (the spec's rules)."""
+    """The operation the service infers from the inputs when none is given (the spec's rules).
+
+    The rules read only the inputs they name: a request giving none of them (any text-to-video
+    request) means what an empty one means, found once rather than by walking every rule.
+    """
+    if fields.keys().isdisjoint(INFERENCE_INPUTS):
+        return _inferred_from_nothing()
     return model_matrix.infer_operation(fields)
+
+
+@cache
+def _inferred_from_nothing() -> str:
+    return model_matrix.infer_operation({})
 
 
 def build_request(

@@ -157,29 +157,27 @@ class Task:
 
         `task_id` is used when the payload names no id (the caller knows it).
         """
-        ident = _str(payload.get("id")) or _str(payload.get("task_id")) or task_id or ""
-        raw_status = payload.get("status")
+        get = payload.get  # every poll builds a Task: one lookup of `get`, each key read once
+        ident = _str(get("id")) or _str(get("task_id")) or task_id or ""
+        raw_status = get("status")
         status = TaskStatus.parse(raw_status)
+        created, updated, error = get("created"), get("updated"), get("error")
         return cls(
             id=ident,
             status=status,
             raw_status=raw_status if isinstance(raw_status, str) else str(raw_status),
-            progress=_num(payload.get("progress")),
+            progress=_num(get("progress")),
             videos=_videos(payload),
-            error=_error(payload.get("error")),
-            model=_str(payload.get("model")),
-            poll_url=_str(payload.get("poll_url")),
-            cancelled=payload.get("cancelled") is True
-            or payload.get("cancellation_status") == "cancelled"
+            error=None if error is None else _error(error),
+            model=_str(get("model")),
+            poll_url=_str(get("poll_url")),
+            cancelled=get("cancelled") is True
+            or get("cancellation_status") == "cancelled"
             or (status is TaskStatus.FAILED and _is_raw(raw_status, "cancelled")),
-            created=_int(
-                payload.get("created") if payload.get("created") is not None else payload.get("created_at")
-            ),
-            updated=_int(
-                payload.get("updated") if payload.get("updated") is not None else payload.get("completed_at")
-            ),
+            created=_int(created if created is not None else get("created_at")),
+            updated=_int(updated if updated is not None else get("completed_at")),
             raw=dict(payload),
-            raw_error=payload.get("error"),
+            raw_error=error,
         )
 
     def to_dict(self) -> dict[str, Any]:

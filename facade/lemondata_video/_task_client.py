@@ -13,10 +13,10 @@ from typing import Any
 
 from ._body import check_json, fingerprint
 from ._catalog_client import CatalogClient
-from ._error_map import Model, checked, create_failure
+from ._error_map import Model, create_failure
 from ._exceptions import LemonDataError
 from ._task import Task
-from ._task_routes import downloadable, route_for, task_body, task_id_of
+from ._task_routes import create_route, downloadable, poll_request, route_for, task_answer, task_id_of
 
 
 class TaskClient(CatalogClient):
@@ -39,13 +39,12 @@ class TaskClient(CatalogClient):
         allow = self.allow_unknown_models if allow_unknown_model is None else allow_unknown_model
         body = self._checked_request(prompt, model=model, operation=operation, fields=fields, allow=allow)
         check_json(body)
-        from lemondata_api.api.videos import create_video_generation  # noqa: PLC0415
-        from lemondata_api.models import VideoGenerationCreated, VideoGenerationRequest  # noqa: PLC0415
+        from lemondata_api.models import VideoGenerationCreated  # noqa: PLC0415
 
-        request = VideoGenerationRequest.from_dict(body)
+        method, url = create_route()
         try:
-            built = create_video_generation._get_kwargs(body=request)
-            payload = self._task_call(built, VideoGenerationCreated)
+            response = self._send(method, url, json=body)
+            payload = task_answer(response, VideoGenerationCreated, secret=self._secret)
         except LemonDataError as exc:
             raise create_failure(exc, fingerprint=fingerprint(body)) from exc
         return Task.from_payload(payload)
@@ -64,25 +63,18 @@ class TaskClient(CatalogClient):
         return Task.from_payload(payload, task_id=ident)
 
     def _poll(self, task: Task | str, *, retries: int) -> Task:
-        from lemondata_api.api.tasks import get_task, get_video_generation_legacy  # noqa: PLC0415
         from lemondata_api.models import VideoTask  # noqa: PLC0415
 
         route = route_for(task, base_url=self.base_url, warned=self._warned)
-        if route.kind == "url":
-            built: dict[str, Any] = {"method": "GET", "url": route.url}
-        else:
-            op = get_task if route.kind == "task" else get_video_generation_legacy
-            built = op._get_kwargs(route.task_id)
-        payload = self._task_call(built, VideoTask, retries=retries)
-        return Task.from_payload(payload, task_id=route.task_id)
+        response = self._send(*poll_request(route), retries=retries)
+        return Task.from_payload(task_answer(response, VideoTask, secret=self._secret), task_id=route.task_id)
 
     def _task_call(
         self, built: dict[str, Any], expect: type[Model], *, retries: int | None = None
     ) -> dict[str, Any]:
         """Send a request a generated operation built; its JSON, checked to be `expect` naming a task id."""
         response = self._send(built["method"], built["url"], json=built.get("json"), retries=retries)
-        body = checked(response, expect=expect, secret=self._secret)
-        return task_body(response, body, secret=self._secret)
+        return task_answer(response, expect, secret=self._secret)
 
     def _completed(self, task: Task | str) -> Task:
         return downloadable(task if isinstance(task, Task) and task.videos else self.get(task))

@@ -3,19 +3,26 @@
 `route_for` follows a task's `poll_url` when it is relative or on the API's origin (never
 sending the key elsewhere), by the generated operation when the URL is one of the two task
 routes, else as a plain GET of that URL.
+
+`create_route` is where the generated create operation sends a create. The body goes out as
+the façade checked it: the generated request model's round trip (`from_dict` then `to_dict`)
+gives back the same JSON for every body `_capabilities.build_request` returns, so it is not
+made per create (tests/contract/test_fast_paths.py holds the two to each other).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
 from typing import Any, Final, Literal
 from urllib.parse import unquote
 
 import httpx
 
 from ._config import logger, origin
-from ._error_map import unexpected
+from ._error_map import Model, checked, unexpected
 from ._exceptions import InvalidFieldError, LemonDataError
 from ._task import Task, TaskStatus
 
@@ -32,6 +39,16 @@ class Route:
     kind: Literal["task", "legacy", "url"]
     task_id: str
     url: str = ""
+
+
+@cache
+def create_route() -> tuple[str, str]:
+    """The method and URL of the generated create operation (built once, with an empty request model)."""
+    from lemondata_api.api.videos import create_video_generation  # noqa: PLC0415
+    from lemondata_api.models import VideoGenerationRequest  # noqa: PLC0415
+
+    built = create_video_generation._get_kwargs(body=VideoGenerationRequest())
+    return built["method"], built["url"]
 
 
 def task_id_of(task: Task | str) -> str:
@@ -77,6 +94,26 @@ def route_for(task: Task | str, *, base_url: httpx.URL, warned: set[str]) -> Rou
             if match:
                 return Route(kind, unquote(match.group(1)))  # type: ignore[arg-type]
     return Route("url", ident, poll_url)
+
+
+def poll_request(route: Route) -> tuple[str, str]:
+    """The method and URL of a poll: the generated operation's for a task route, else a GET of `route.url`."""
+    if route.kind == "url":
+        return "GET", route.url
+    built = _poll_operations()[route.kind]._get_kwargs(route.task_id)
+    return built["method"], built["url"]
+
+
+@cache
+def _poll_operations() -> dict[str, ModuleType]:
+    from lemondata_api.api.tasks import get_task, get_video_generation_legacy  # noqa: PLC0415
+
+    return {"task": get_task, "legacy": get_video_generation_legacy}
+
+
+def task_answer(response: httpx.Response, expect: type[Model], *, secret: str) -> dict[str, Any]:
+    """The JSON of a successful answer about a task: checked to be `expect`, naming a task id."""
+    return task_body(response, checked(response, expect=expect, secret=secret), secret=secret)
 
 
 def task_body(response: httpx.Response, body: dict[str, Any], *, secret: str) -> dict[str, Any]:
