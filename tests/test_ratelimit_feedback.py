@@ -50,17 +50,15 @@ class VirtualTime:
         """At `at`, the process stops for `seconds`: every sleeper due meanwhile wakes late, together."""
         self._stalls.append((at, seconds))
 
-    async def run(self, count: int, budget: RequestBudget, *, every: float = 0.0) -> list[float]:
-        """`count` callers (one every `every` seconds) take a slot each; the times they were let go."""
+    async def run(self, count: int, budget: RequestBudget) -> list[float]:
+        """`count` callers take a slot each; the times they were let go."""
         sent: list[float] = []
 
-        async def caller(index: int) -> None:
-            if every:
-                await self.asleep(index * every)
+        async def caller() -> None:
             await budget.aacquire()
             sent.append(self.now)
 
-        tasks = [asyncio.create_task(caller(index)) for index in range(count)]
+        tasks = [asyncio.create_task(caller()) for _ in range(count)]
         await self._settle()
         while self._timers:
             self._advance()
@@ -100,8 +98,8 @@ def most_in_any_window(sent: list[float], window: float) -> int:
     return most
 
 
-def run(count: int, budget: RequestBudget, time: VirtualTime, every: float = 0.0) -> list[float]:
-    return asyncio.run(time.run(count, budget, every=every))
+def run(count: int, budget: RequestBudget, time: VirtualTime) -> list[float]:
+    return asyncio.run(time.run(count, budget))
 
 
 def virtual_budget(per_minute: float, time: VirtualTime) -> RequestBudget:
@@ -207,6 +205,20 @@ class TestRateLimited:
             sum(at < 60 for at in run(80, b, t)) for b, t in zip(budgets, (once, twice), strict=True)
         ]
         assert first_minute[1] < first_minute[0] < 60
+
+    def test_the_sync_acquire_is_held_the_same(self) -> None:
+        time = VirtualTime()
+        slept: list[float] = []
+
+        def sleep(seconds: float) -> None:
+            slept.append(seconds)
+            time.now += seconds
+
+        budget = RequestBudget(60, clock=time.clock, sleep=sleep)
+        budget.feedback(RateSignal(limited=True, retry_after=30.0))
+        budget.acquire()
+        budget.acquire()
+        assert slept == [30.0, 1.0]  # the hold, then the next slot of the schedule moved out with it
 
     def test_a_429_without_retry_after_waits_for_the_reset_it_gives(self) -> None:
         time = VirtualTime()
