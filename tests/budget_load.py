@@ -2,7 +2,8 @@
 
 `python tests/budget_load.py CONFIG_JSON` runs two clients (sync ones in threads, or async ones
 on one event loop), each with its own budget: a RedisBudget on the shared key, or a local
-RequestBudget of the whole rate (what 8 processes that do not know about each other do). Every
+RequestBudget of the whole rate (what 8 processes that do not know about each other do), told of
+every answer's 429 and X-RateLimit headers or not (`deaf`). Every
 request's send time is taken by an httpx request hook; the process prints one JSON line: the
 send times and how many answers were 429.
 """
@@ -23,9 +24,25 @@ from lemondata_video._ratelimit import Budget
 CLIENTS = 2
 
 
+class Deaf:
+    """A local RequestBudget that is not told of the answers (no `feedback`): the budget before 429s
+    and X-RateLimit headers slowed it down, or one of a user's own that only paces."""
+
+    def __init__(self, per_minute: float) -> None:
+        self._budget = RequestBudget(per_minute)
+
+    def acquire(self) -> None:
+        self._budget.acquire()
+
+    async def aacquire(self) -> None:
+        await self._budget.aacquire()
+
+
 def budget(config: dict[str, Any]) -> Budget:
     if config["redis_url"]:
         return RedisBudget(config["per_minute"], url=config["redis_url"], key=config["key"])
+    if config["deaf"]:
+        return Deaf(config["per_minute"])
     return RequestBudget(config["per_minute"])
 
 

@@ -5,7 +5,9 @@ allow LIMIT requests each. The budget is a little under that (BUDGET per emulate
 requests per minute). Eight clients in four processes (two with sync clients in threads, two with
 async clients) poll one task as fast as their budget lets them for RUN_SECONDS: with one
 RedisBudget shared by all they draw no 429 and together send at the budget's rate (within 2%);
-with a local budget each, each believing it owns the account, they draw 429s.
+with a local budget each, each believing it owns the account, they draw 429s: many when the
+budgets only pace, far fewer when they also heed the answers (429s, X-RateLimit-Remaining and
+-Reset slow each of them down), though then they no longer use the whole rate.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def emu() -> Iterator[Emulator]:
         yield emulator
 
 
-def fleet(emu: Emulator, redis_url: str | None) -> tuple[list[float], int]:
+def fleet(emu: Emulator, redis_url: str | None, *, deaf: bool = False) -> tuple[list[float], int]:
     """Run the four processes together; every send time and the number of 429s."""
     headers = {"Authorization": f"Bearer {emu.api_key}"}
     created = httpx.post(f"{emu.base_url}/v1/videos/generations", json={"prompt": "a"}, headers=headers)
@@ -47,7 +49,7 @@ def fleet(emu: Emulator, redis_url: str | None) -> tuple[list[float], int]:
     config: dict[str, Any] = {
         "api_key": emu.api_key, "base_url": emu.base_url, "task_id": created.json()["task_id"],
         "redis_url": redis_url, "key": f"fleet:{uuid.uuid4().hex}", "per_minute": PER_REAL_MINUTE,
-        "start_at": start_at, "end_at": start_at + RUN_SECONDS,
+        "start_at": start_at, "end_at": start_at + RUN_SECONDS, "deaf": deaf,
     }  # fmt: skip
     env = {"PYTHONPATH": f"{ROOT / 'facade'}:{ROOT / 'generated'}", "PATH": "/usr/bin:/bin"}
     processes = [
@@ -87,7 +89,13 @@ def test_one_shared_redis_budget_draws_no_429_and_sends_at_the_budget(emu: Emula
     assert abs(rate - PER_REAL_MINUTE) <= 0.02 * PER_REAL_MINUTE
 
 
-def test_separate_local_budgets_draw_429s(emu: Emulator) -> None:
-    sent, limited = fleet(emu, None)
-    print(f"local: {len(sent)} requests, {limited} 429s, {per_minute(sent):.0f}/min")
-    assert limited > 0
+def test_separate_local_budgets_draw_429s_and_heeding_the_answers_draws_far_fewer(emu: Emulator) -> None:
+    deaf_sent, deaf_limited = fleet(emu, None, deaf=True)
+    deaf_rate = per_minute(deaf_sent)
+    print(f"local, pacing only: {len(deaf_sent)} requests, {deaf_limited} 429s, {deaf_rate:.0f}/min")
+    # A fresh emulator: the run above left its account's window spent.
+    with Emulator(clock=RealClock(SCALE), rate_limit=LIMIT, task_seconds=1e9) as fresh:
+        sent, limited = fleet(fresh, None)
+    print(f"local, heeding the answers: {len(sent)} requests, {limited} 429s, {per_minute(sent):.0f}/min")
+    assert deaf_limited > 0
+    assert limited * 10 < deaf_limited
