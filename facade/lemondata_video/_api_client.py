@@ -27,13 +27,12 @@ from . import _synchronization as _sync
 from ._body import check_json
 from ._config import mask_key, resolve_api_key, resolve_base_url, resolve_proxy, setup_logging
 from ._constants import DEFAULT_CATALOG_TTL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_CONNECTIONS
-from ._priors import PriorsOption, priors_of
-from ._rate_feedback import feedback_of
 from ._ratelimit import Budget, budget_of
 from ._retry import log_retry, retry_delay, should_retry
 
 if TYPE_CHECKING:
     from ._live_catalog import CatalogCache
+    from ._priors import PriorsOption
 
 # Methods that may be sent twice with the effect of once (RFC 9110 section 9.2.2).
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
@@ -88,7 +87,11 @@ class APIClient:
         self._secret = key
         self._masked = mask_key(key)
         self._budget = budget_of(rate_limit)
-        self._feedback = feedback_of(self._budget)  # a budget told of every answer, if it listens
+        # The budget told of every answer, if it listens; priors and feedback load here, not on import.
+        from ._priors import priors_of  # noqa: PLC0415
+        from ._rate_feedback import feedback_of  # noqa: PLC0415
+
+        self._feedback = feedback_of(self._budget)
         self._http = _transports.api_http(
             http_client, key=key, base_url=self.base_url, timeout=timeout, proxy=proxied
         )

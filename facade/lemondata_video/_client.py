@@ -15,16 +15,19 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _synchronization as _sync
+from ._constants import DEFAULT_MANY_CONCURRENCY
 from ._exceptions import DownloadError, LemonDataError, WaitTimeoutError
-from ._generate_many import DEFAULT_MANY_CONCURRENCY, GenerateResult, TaskHook
 from ._polling import DEFAULT_WAIT_TIMEOUT
 from ._task import Task
 from ._task_client import TaskClient
 from ._task_routes import downloadable
 from ._waiting import WaitState, announce, cancel_refusal
+
+if TYPE_CHECKING:  # generate_many's engine loads when it is first called
+    from ._generate_many import GenerateResult, TaskHook
 
 ProgressCallback = Callable[[int, int | None], None]
 

@@ -40,3 +40,5 @@ MAX_INLINE_IMAGE_BYTES: Final = 10 * 1024 * 1024
 MAX_DOWNLOAD_BYTES: Final = 4 * 1024 * 1024 * 1024
 DOWNLOAD_CHUNK_SIZE: Final = 256 * 1024
 DOWNLOAD_MAX_RESUMES: Final = 5
+# generate_many: how many requests are in flight at once by default.
+DEFAULT_MANY_CONCURRENCY: Final = 8

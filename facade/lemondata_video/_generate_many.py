@@ -25,7 +25,6 @@ from ._task import Task
 from ._waiting import announce
 
 # How many requests run at once (created and being waited on) unless the caller says otherwise.
-DEFAULT_MANY_CONCURRENCY: Final = 8
 # After an interrupt, how long a create already under way may take to answer, so its id is kept.
 CREATE_GRACE_SECONDS: Final = 30.0
 # The keys of a request that are not create's: the wait's own deadline.

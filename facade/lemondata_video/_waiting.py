@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ._config import logger
 from ._exceptions import (
@@ -21,9 +22,11 @@ from ._exceptions import (
     ended_error,
 )
 from ._polling import PollSchedule
-from ._priors import DurationPriors
 from ._task import Task, TaskStatus
 from ._task_routes import task_id_of
+
+if TYPE_CHECKING:
+    from ._priors import DurationPriors
 
 
 def is_transient(error: LemonDataError) -> bool:
