@@ -4,12 +4,13 @@ The key is read from the argument or LEMONDATA_API_KEY and then only handed to
 `BearerAuth`, which adds it to requests for the API's own origin and no other.
 Everything that may be shown (reprs, logs, messages) gets `mask_key`.
 
-The SDK logs to the `lemondata_video` logger: INFO for retries, 429 waits, poll_url
-fallbacks and catalog fetches, DEBUG for every poll, WARNING for a poll_url off the API's
-origin. `LEMONDATA_LOG=info|debug` turns them on without code, as OPENAI_LOG does for
-openai-python: `setup_logging`, called by every client's constructor, gives that logger one
-handler to stderr with LOG_FORMAT and the level; another value warns (RuntimeWarning) and
-changes nothing. Nothing happens on import.
+The SDK logs to the `lemondata_video` logger: INFO for retries, 429 waits, failed polls,
+catalog fetches and renewed download links, DEBUG for every poll, WARNING for a poll_url off
+the API's origin (the task is then polled on the API: the fallback, shown at INFO too).
+`LEMONDATA_LOG=info|debug` turns them on without code, as OPENAI_LOG does for openai-python:
+`setup_logging`, called by every client's constructor, gives that logger one handler to
+stderr with LOG_FORMAT and the level; another value warns (RuntimeWarning) and changes
+nothing. Nothing happens on import.
 """
 
 from __future__ import annotations

@@ -8,12 +8,12 @@ attach as a note to the exception) when the run is interrupted, so no task id is
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from ._config import logger
 from ._exceptions import (
     LemonDataError,
     RequestValidationError,
@@ -24,12 +24,10 @@ from ._exceptions import (
 from ._task import Task
 from ._waiting import announce
 
-# How many requests run at once (created and being waited on) unless the caller says otherwise.
 # After an interrupt, how long a create already under way may take to answer, so its id is kept.
 CREATE_GRACE_SECONDS: Final = 30.0
 # The keys of a request that are not create's: the wait's own deadline.
 WAIT_KEYS: Final = ("timeout",)
-logger: Final = logging.getLogger("lemondata_video")
 
 TaskHook = Callable[[int, Task], None]
 
